@@ -1,0 +1,37 @@
+# One image for both application processes (worker and webhook server); docker-compose.yml picks
+# the process with `command:`. The app has no build step: tsx runs the TypeScript sources directly.
+
+# --- deps: production dependencies only, installed from the lockfile -----------------------------
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+# The npm bundled with node 20 ignores the `allowScripts` policy in package.json and would run
+# every dependency's install script; the npm that wrote the lockfile enforces it.
+RUN npm install --global npm@11.19.1 --no-audit --no-fund
+COPY package.json package-lock.json ./
+# Dev dependencies (vitest, eslint, playwright, the test server client) are never loaded by the
+# worker or the webhook server; tsx is a production dependency on purpose.
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+# --- runtime -----------------------------------------------------------------------------------
+FROM node:20-bookworm-slim AS runtime
+# Inside a container the webhook server must listen on every interface to be reachable at all;
+# the config default (127.0.0.1) is right only for the local stack.
+ENV NODE_ENV=production \
+    WEBHOOK_HOST=0.0.0.0 \
+    WEBHOOK_PORT=3000 \
+    DATA_DIR=/app/.data
+WORKDIR /app
+# Owned by root and read-only for the app user: a compromised process cannot rewrite its own code.
+COPY --from=deps /app/node_modules ./node_modules
+COPY . .
+# DATA_DIR, the only place the app may write (the embedded PostgreSQL would live here if
+# DATABASE_URL were unset).
+RUN mkdir -p /app/.data && chown node:node /app/.data
+# `node` (uid 1000) ships with the base image.
+USER node
+EXPOSE 3000
+# Only the webhook server answers HTTP; the worker service disables this check in compose.
+# Slim images have no curl, so node's own fetch does the probe.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.WEBHOOK_PORT || 3000) + '/health/ready', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node_modules/.bin/tsx", "client/webhooks/main.ts"]

@@ -1,0 +1,172 @@
+import type { Booking, Candidate } from '../workflows/types';
+import type { ActivityDeps } from './deps';
+import { sendOnce } from './messaging/outbox';
+import { render } from './messaging/templates';
+import { issueToken } from './messaging/tokens';
+import { formatLocal } from './messaging/format';
+import { escapeHtml } from './messaging/customerMessage';
+import { loadRequestContext } from './requestContext';
+
+const MAX_CANDIDATES = 5;
+const EXCLUSION_VIOLATION = '23P01';
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Stage 2 (US claims 3, 15, 38-42): find, offer, reserve, dispatch, notify.
+ *
+ * Ranking rule, documented for the centre: fewest bookings already held that day first (spreads
+ * the load), then the best average rating in this system's own survey replies, then the earliest
+ * free slot. Each technician is offered once, with their earliest free slot in the window.
+ */
+export function createAssignmentActivities({ pool, gateways, clock, log, settings }: ActivityDeps) {
+  async function findTechnicianCandidates({ requestId }: { requestId: string }): Promise<Candidate[]> {
+    const { rows } = await pool.query(
+      `WITH req AS (SELECT id, product_field, area_code, wanted_during FROM service_requests WHERE id = $1),
+       free AS (
+         SELECT DISTINCT ON (s.technician_id) s.technician_id, s.id AS slot_id, s.during
+           FROM req
+           JOIN technician_fields tf ON tf.field_code = req.product_field
+           JOIN technician_areas ta ON ta.technician_id = tf.technician_id AND ta.area_code = req.area_code
+           JOIN technicians t ON t.id = tf.technician_id AND t.active
+           JOIN technician_slots s ON s.technician_id = t.id AND s.during <@ req.wanted_during AND lower(s.during) > $2
+          WHERE NOT EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = s.id AND b.status = 'active')
+          ORDER BY s.technician_id, lower(s.during))
+       SELECT f.technician_id, f.slot_id, lower(f.during) AS starts_at, upper(f.during) AS ends_at,
+              (SELECT count(*) FROM bookings b WHERE b.technician_id = f.technician_id AND b.status <> 'released'
+                  AND lower(b.during)::date = lower(f.during)::date) AS day_load,
+              (SELECT avg(sr.rating) FROM survey_replies sr JOIN bookings b2 ON b2.request_id = sr.request_id
+                 WHERE b2.technician_id = f.technician_id AND sr.rating IS NOT NULL AND NOT sr.late) AS avg_rating
+         FROM free f
+        ORDER BY day_load ASC, avg_rating DESC NULLS LAST, starts_at ASC, f.technician_id
+        LIMIT ${MAX_CANDIDATES}`,
+      [requestId, clock()],
+    );
+    const candidates: Candidate[] = rows.map((r) => ({
+      technicianId: r.technician_id,
+      slotId: Number(r.slot_id),
+      startsAt: new Date(r.starts_at).toISOString(),
+      endsAt: new Date(r.ends_at).toISOString(),
+    }));
+    await pool.query('DELETE FROM candidate_offers WHERE request_id = $1', [requestId]);
+    for (const [rank, c] of candidates.entries()) {
+      await pool.query(
+        'INSERT INTO candidate_offers (request_id, technician_id, slot_id, starts_at, rank) VALUES ($1, $2, $3, $4, $5)',
+        [requestId, c.technicianId, c.slotId, c.startsAt, rank + 1],
+      );
+    }
+    return candidates;
+  }
+
+  /** Sends the customer a link to a page listing the candidates with their introductions. */
+  async function offerTechnicianChoice(args: { requestId: string; candidates: Candidate[]; expiresInMs: number }) {
+    const ctx = await loadRequestContext(pool, args.requestId);
+    const expiresAt = new Date(clock().getTime() + args.expiresInMs);
+    const round = args.candidates.map((c) => `${c.technicianId}@${c.slotId}`).join(',');
+    const useSms = ctx.mobile && !ctx.optedOut.has('sms');
+    const useEmail = !useSms && ctx.email && !ctx.optedOut.has('email');
+    if (!useSms && !useEmail) return { offered: false };
+    const token = await issueToken(pool, 'choice', ctx.requestId, ctx.customerId, expiresAt);
+    const text = render(ctx.language, 'choiceSms', {
+      centre: ctx.centre.name,
+      product: ctx.product,
+      deadline: formatLocal(expiresAt, ctx.timeZone, ctx.language),
+      link: `${settings.publicBaseUrl}/choose/${token}`,
+    });
+    const key = `${ctx.workflowId}:technician-choice:${round}`;
+    if (useSms) {
+      await sendOnce(pool, log, { idempotencyKey: key, requestId: ctx.requestId, channel: 'sms', purpose: 'technician-choice', recipient: ctx.mobile!, body: { text }, mode: gateways.sms.mode },
+        () => gateways.sms.sendSms({ to: ctx.mobile!, from: ctx.centre.senderPhone, body: text }));
+    } else {
+      await sendOnce(pool, log, { idempotencyKey: key, requestId: ctx.requestId, channel: 'email', purpose: 'technician-choice', recipient: ctx.email!, body: { text }, mode: gateways.email.mode },
+        () => gateways.email.sendEmail({ to: ctx.email!, from: { email: ctx.centre.senderEmail, name: ctx.centre.senderName }, replyTo: ctx.centre.senderEmail, subject: ctx.centre.name, text, html: `<p>${escapeHtml(text)}</p>` }));
+    }
+    return { offered: true };
+  }
+
+  /**
+   * Takes the first candidate whose slot is still free. The exclusion constraint on bookings makes
+   * the database decide a race between requests; a lost race moves on to the next candidate.
+   */
+  async function reserveTechnicianSlot({ requestId, candidates }: { requestId: string; candidates: Candidate[] }): Promise<Booking | null> {
+    for (const c of candidates) {
+      try {
+        const { rows } = await pool.query(
+          `INSERT INTO bookings (request_id, technician_id, slot_id, during)
+           SELECT $1, s.technician_id, s.id, s.during FROM technician_slots s WHERE s.id = $2 AND s.technician_id = $3
+           RETURNING lower(during) AS starts_at, upper(during) AS ends_at`,
+          [requestId, c.slotId, c.technicianId],
+        );
+        if (rows[0]) return { technicianId: c.technicianId, slotId: c.slotId, startsAt: new Date(rows[0].starts_at).toISOString(), endsAt: new Date(rows[0].ends_at).toISOString() };
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code === UNIQUE_VIOLATION) return activeBooking(requestId); // a retry of a reservation that already succeeded
+        if (code !== EXCLUSION_VIOLATION) throw err;
+      }
+    }
+    return null;
+  }
+
+  async function activeBooking(requestId: string): Promise<Booking | null> {
+    const { rows } = await pool.query(
+      `SELECT technician_id, slot_id, lower(during) AS starts_at, upper(during) AS ends_at FROM bookings WHERE request_id = $1 AND status = 'active'`,
+      [requestId],
+    );
+    const r = rows[0];
+    return r ? { technicianId: r.technician_id, slotId: Number(r.slot_id), startsAt: new Date(r.starts_at).toISOString(), endsAt: new Date(r.ends_at).toISOString() } : null;
+  }
+
+  /** Sends the job and the customer's handling guidance to the technician's terminal (US claims 16-18). */
+  async function dispatchJob({ requestId, booking }: { requestId: string; booking: Booking }) {
+    const ctx = await loadRequestContext(pool, requestId);
+    const { rows } = await pool.query(
+      `SELECT t.name, t.phone, t.email, t.terminal_channel, sc.label, sc.guidance_en, sc.guidance_ko
+         FROM technicians t, sensitivity_classes sc WHERE t.id = $1 AND sc.code = $2`,
+      [booking.technicianId, ctx.sensitivityClass],
+    );
+    const t = rows[0];
+    const vars = {
+      requestRef: requestId.slice(0, 8),
+      visitTime: formatLocal(new Date(booking.startsAt), ctx.timeZone, ctx.language),
+      area: ctx.areaName,
+      product: ctx.product,
+      fault: ctx.fault,
+      sensitivity: t.label,
+      guidance: ctx.language === 'ko' ? t.guidance_ko : t.guidance_en,
+      progressLink: `${settings.publicBaseUrl}/technicians/jobs/${requestId}`,
+    };
+    const text = render(ctx.language, 'dispatchText', vars);
+    const subject = render(ctx.language, 'dispatchSubject', vars);
+    const key = `${ctx.workflowId}:dispatch:${booking.slotId}`;
+    if (t.terminal_channel === 'sms') {
+      await sendOnce(pool, log, { idempotencyKey: key, requestId, channel: 'sms', purpose: 'dispatch', recipient: t.phone, body: { text }, mode: gateways.sms.mode },
+        () => gateways.sms.sendSms({ to: t.phone, from: ctx.centre.senderPhone, body: text }));
+    } else {
+      await sendOnce(pool, log, { idempotencyKey: key, requestId, channel: 'email', purpose: 'dispatch', recipient: t.email, body: { subject, text }, mode: gateways.email.mode },
+        () => gateways.email.sendEmail({ to: t.email, from: { email: ctx.centre.senderEmail, name: ctx.centre.senderName }, replyTo: ctx.centre.agentEmail, subject, text, html: `<pre>${escapeHtml(text)}</pre>` }));
+    }
+  }
+
+  /** Tells the customer in advance when the technician will come (US claims 19-20). */
+  async function sendVisitNotice({ requestId, booking }: { requestId: string; booking: Booking }) {
+    const ctx = await loadRequestContext(pool, requestId);
+    const { rows } = await pool.query('SELECT name FROM technicians WHERE id = $1', [booking.technicianId]);
+    const text = render(ctx.language, 'visitNoticeSms', {
+      centre: ctx.centre.name,
+      technician: rows[0]?.name ?? booking.technicianId,
+      visitTime: formatLocal(new Date(booking.startsAt), ctx.timeZone, ctx.language),
+      product: ctx.product,
+      replyPhone: ctx.centre.replyPhone,
+    });
+    const key = `${ctx.workflowId}:visit-notice:${booking.slotId}`;
+    if (ctx.mobile && !ctx.optedOut.has('sms')) {
+      await sendOnce(pool, log, { idempotencyKey: key, requestId, channel: 'sms', purpose: 'visit-notice', recipient: ctx.mobile, body: { text }, mode: gateways.sms.mode },
+        () => gateways.sms.sendSms({ to: ctx.mobile!, from: ctx.centre.senderPhone, body: text }));
+    } else if (ctx.email && !ctx.optedOut.has('email')) {
+      await sendOnce(pool, log, { idempotencyKey: key, requestId, channel: 'email', purpose: 'visit-notice', recipient: ctx.email, body: { text }, mode: gateways.email.mode },
+        () => gateways.email.sendEmail({ to: ctx.email!, from: { email: ctx.centre.senderEmail, name: ctx.centre.senderName }, replyTo: ctx.centre.senderEmail, subject: ctx.centre.name, text, html: `<p>${escapeHtml(text)}</p>` }));
+    }
+  }
+
+  return { findTechnicianCandidates, offerTechnicianChoice, reserveTechnicianSlot, dispatchJob, sendVisitNotice };
+}
+

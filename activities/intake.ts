@@ -1,0 +1,101 @@
+import { inTransaction } from '../db/pool';
+import { unsealContact, type Contact } from '../domain/pii';
+import { toE164 } from '../domain/phone';
+import type { RegisteredRequest, ServiceRequestInput } from '../workflows/types';
+import { serviceRequestWorkflowId } from '../workflows/messages';
+import type { ActivityDeps } from './deps';
+import { invalidInput } from './errors';
+
+/**
+ * Stage 1. Stores the customer (new or known) and the request in one transaction. A new customer
+ * must give an email address or a mobile number; a known customer without an email address is
+ * flagged so the next message asks for one (KR claims 16-17). Safe to retry: the request id is the key.
+ */
+export function createIntakeActivities({ pool, settings }: ActivityDeps) {
+  async function registerServiceRequest(input: ServiceRequestInput): Promise<RegisteredRequest> {
+    const contact = openContact(input.customer.sealedContact, settings.piiSealingKey);
+    const start = new Date(input.wantedWindow.start);
+    const end = new Date(input.wantedWindow.end);
+    if (!(start < end)) throw invalidInput('wantedWindow.end must be after wantedWindow.start');
+
+    return inTransaction(pool, async (db) => {
+      const area = await db.query('SELECT service_centre_id, sc.time_zone FROM areas JOIN service_centres sc ON sc.id = service_centre_id WHERE code = $1', [input.customer.areaCode]);
+      if (area.rowCount === 0) throw invalidInput(`customer.areaCode "${input.customer.areaCode}" is not served by any service centre`);
+      const field = await db.query('SELECT 1 FROM product_fields WHERE code = $1', [input.product.field]);
+      if (field.rowCount === 0) throw invalidInput(`product.field "${input.product.field}" is not a known product field`);
+      const serviceCentreId: string = area.rows[0].service_centre_id;
+
+      const existing = await db.query('SELECT email FROM customers WHERE id = $1 FOR UPDATE', [input.customer.customerId]);
+      const newCustomer = existing.rowCount === 0;
+      let askForEmail = false;
+      if (newCustomer) {
+        if (!contact) throw invalidInput('customer.contact is required for a new customer');
+        if (!contact.email && !contact.mobile) throw invalidInput('a new customer needs customer.contact.email or customer.contact.mobile');
+        await db.query(
+          `INSERT INTO customers (id, name, email, mobile, language, time_zone, area_code, sensitivity_class, preferred_channel)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          [
+            input.customer.customerId,
+            contact.name,
+            contact.email ?? null,
+            contact.mobile ?? null,
+            input.customer.language ?? 'ko',
+            input.customer.timeZone ?? area.rows[0].time_zone,
+            input.customer.areaCode,
+            input.customer.sensitivityClass ?? 'standard',
+            input.customer.preferredChannel ?? null,
+          ],
+        );
+      } else {
+        // A known customer may bring new details; what they give now fills what was missing.
+        await db.query(
+          `UPDATE customers SET email = COALESCE(email, $2), mobile = COALESCE(mobile, $3), updated_at = now(),
+                  email_requested = (COALESCE(email, $2) IS NULL)
+            WHERE id = $1`,
+          [input.customer.customerId, contact?.email ?? null, contact?.mobile ?? null],
+        );
+        const after = await db.query('SELECT email_requested FROM customers WHERE id = $1', [input.customer.customerId]);
+        askForEmail = after.rows[0].email_requested;
+      }
+
+      await db.query(
+        `INSERT INTO service_requests (id, workflow_id, customer_id, product_field, product_model, fault_description,
+                                       area_code, service_centre_id, wanted_during, revisit_of)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, tstzrange($9, $10), $11)
+         ON CONFLICT (id) DO NOTHING`,
+        [
+          input.requestId,
+          serviceRequestWorkflowId(input.requestId),
+          input.customer.customerId,
+          input.product.field,
+          input.product.model ?? null,
+          input.product.fault,
+          input.customer.areaCode,
+          serviceCentreId,
+          start,
+          end,
+          input.revisitOf ?? null,
+        ],
+      );
+      return { requestId: input.requestId, customerId: input.customer.customerId, serviceCentreId, newCustomer, askForEmail };
+    });
+  }
+
+  return { registerServiceRequest };
+}
+
+function openContact(sealed: string | undefined, key: string): Contact | undefined {
+  if (!sealed) return undefined;
+  let contact: Contact;
+  try {
+    contact = unsealContact(sealed, key);
+  } catch (err) {
+    throw invalidInput(`customer.sealedContact cannot be opened: ${(err as Error).message}`);
+  }
+  if (contact.mobile) {
+    const e164 = toE164(contact.mobile);
+    if (!e164) throw invalidInput(`customer.contact.mobile "${contact.mobile}" is not a valid phone number`);
+    contact.mobile = e164;
+  }
+  return contact;
+}

@@ -1,0 +1,60 @@
+import type { Logger } from 'pino';
+import type { Pool } from '../../db/pool';
+import type { Gateways } from '../../providers/ports';
+import { permanentDeliveryFailure } from '../errors';
+import type { RequestContext } from '../requestContext';
+import { sendOnce, type OutboxResult } from './outbox';
+
+export interface CustomerMessage {
+  channel: 'sms' | 'email';
+  idempotencyKey: string;
+  purpose: string;
+  text: string;
+  subject?: string;
+  html?: string;
+  replyTo?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * One message to the customer, sent as the service centre that serves their area (KR claims
+ * 10-11), at most once, and only on a channel they have not opted out of.
+ */
+export async function sendToCustomer(
+  deps: { pool: Pool; log: Logger; gateways: Gateways },
+  ctx: RequestContext,
+  message: CustomerMessage,
+): Promise<OutboxResult> {
+  const { pool, log, gateways } = deps;
+  const base = { idempotencyKey: message.idempotencyKey, requestId: ctx.requestId, purpose: message.purpose };
+  if (message.channel === 'sms') {
+    const to = ctx.mobile;
+    if (!to || ctx.optedOut.has('sms')) throw permanentDeliveryFailure('no mobile number or no consent for SMS');
+    return sendOnce(pool, log, { ...base, channel: 'sms', recipient: to, body: { text: message.text }, mode: gateways.sms.mode }, () =>
+      gateways.sms.sendSms({ to, from: ctx.centre.senderPhone, body: message.text }),
+    );
+  }
+  const to = ctx.email;
+  if (!to || ctx.optedOut.has('email')) throw permanentDeliveryFailure('no email address or no consent for email');
+  const subject = message.subject ?? ctx.centre.name;
+  return sendOnce(
+    pool,
+    log,
+    { ...base, channel: 'email', recipient: to, body: { subject, text: message.text, headers: message.headers ?? {} }, mode: gateways.email.mode },
+    () =>
+      gateways.email.sendEmail({
+        to,
+        from: { email: ctx.centre.senderEmail, name: ctx.centre.senderName },
+        replyTo: message.replyTo ?? ctx.centre.senderEmail,
+        subject,
+        text: message.text,
+        html: message.html ?? `<p>${escapeHtml(message.text).replace(/\n/g, '<br>')}</p>`,
+        headers: message.headers,
+        customArgs: { requestId: ctx.requestId, purpose: message.purpose },
+      }),
+  );
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}

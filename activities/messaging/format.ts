@@ -1,0 +1,9 @@
+import { DateTime } from 'luxon';
+import type { Language } from './templates';
+
+/** A date and time as the customer reads it, in their own zone and language. */
+export function formatLocal(at: Date, timeZone: string, language: Language): string {
+  return DateTime.fromJSDate(at, { zone: timeZone })
+    .setLocale(language === 'ko' ? 'ko-KR' : 'en-GB')
+    .toLocaleString(DateTime.DATETIME_MED);
+}

@@ -1,0 +1,123 @@
+import type { ActivityDeps } from './deps';
+import { permanentDeliveryFailure } from './errors';
+import { sendToCustomer } from './messaging/customerMessage';
+import { formatLocal } from './messaging/format';
+import { sendOnce } from './messaging/outbox';
+import { render } from './messaging/templates';
+import { issueToken } from './messaging/tokens';
+import { loadRequestContext, type RequestContext } from './requestContext';
+
+/**
+ * Stages 4-6 outbound: the keypad survey call, the survey by email or SMS with the web form link
+ * and the running promotion (KR claims 6-13), and the reminder before the reply window closes.
+ */
+export function createSurveyActivities(deps: ActivityDeps) {
+  const { pool, gateways, clock, log, settings } = deps;
+  const url = (path: string) => `${settings.publicBaseUrl}${path}`;
+
+  async function placeSurveyCall({ requestId, attempt }: { requestId: string; attempt: number }) {
+    const ctx = await loadRequestContext(pool, requestId);
+    if (!ctx.mobile || ctx.optedOut.has('voice')) throw permanentDeliveryFailure('no phone number or no consent for calls');
+    const vars = { centre: ctx.centre.name };
+    const result = await sendOnce(
+      pool,
+      log,
+      { idempotencyKey: `${ctx.workflowId}:survey-call:${attempt}`, requestId, channel: 'voice', purpose: 'survey-call', recipient: ctx.mobile, body: { language: ctx.language }, mode: gateways.voice.mode },
+      () =>
+        gateways.voice.placeCall({
+          to: ctx.mobile!,
+          from: ctx.centre.replyPhone,
+          script: {
+            language: ctx.language,
+            greeting: render(ctx.language, 'ivrGreeting', vars),
+            noInput: render(ctx.language, 'ivrNoInput', vars),
+            gatherUrl: url('/webhooks/twilio/voice/gather'),
+          },
+          statusCallbackUrl: url('/webhooks/twilio/voice/status'),
+          machineDetection: true,
+        }),
+    );
+    if (result.providerId) {
+      // The call SID is how the voice webhooks find this request again.
+      await pool.query('INSERT INTO call_attempts (call_sid, request_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [result.providerId, requestId]);
+    }
+    return { callSid: result.providerId };
+  }
+
+  async function surveyLinks(ctx: RequestContext, closesAt: Date) {
+    const formToken = await issueToken(pool, 'survey', ctx.requestId, ctx.customerId, closesAt);
+    return { form: url(`/survey/${formToken}`) };
+  }
+
+  async function promotionNotice(ctx: RequestContext): Promise<string> {
+    const { rows } = await pool.query(
+      `SELECT title_en, title_ko, body_en, body_ko FROM promotions WHERE starts_at <= $1 AND ends_at > $1 ORDER BY starts_at DESC LIMIT 1`,
+      [clock()],
+    );
+    const p = rows[0];
+    if (!p) return '';
+    return render(ctx.language, 'promotionNotice', ctx.language === 'ko' ? { title: p.title_ko, body: p.body_ko } : { title: p.title_en, body: p.body_en });
+  }
+
+  async function sendSurveySms({ requestId, attempt, replyWindowClosesAt }: { requestId: string; attempt: number; replyWindowClosesAt: string }) {
+    const ctx = await loadRequestContext(pool, requestId);
+    if (!ctx.mobile || ctx.optedOut.has('sms')) throw permanentDeliveryFailure('no mobile number or no consent for SMS');
+    const links = await surveyLinks(ctx, new Date(replyWindowClosesAt));
+    const text = render(ctx.language, 'surveySms', {
+      centre: ctx.centre.name,
+      product: ctx.product,
+      link: links.form,
+      replyPhone: ctx.centre.replyPhone,
+      promotion: await promotionNotice(ctx),
+      askEmail: ctx.emailRequested ? render(ctx.language, 'askEmailSms', {}) : '',
+    });
+    await sendToCustomer(deps, ctx, { channel: 'sms', idempotencyKey: `${ctx.workflowId}:survey-sms:${attempt}`, purpose: 'survey', text });
+  }
+
+  async function sendSurveyEmail({ requestId, attempt, replyWindowClosesAt }: { requestId: string; attempt: number; replyWindowClosesAt: string }) {
+    const ctx = await loadRequestContext(pool, requestId);
+    if (!ctx.email || ctx.optedOut.has('email')) throw permanentDeliveryFailure('no email address or no consent for email');
+    const closesAt = new Date(replyWindowClosesAt);
+    const links = await surveyLinks(ctx, closesAt);
+    const replyToken = await issueToken(pool, 'email-reply', ctx.requestId, ctx.customerId, closesAt);
+    const unsubscribeToken = await issueToken(pool, 'unsubscribe', ctx.requestId, ctx.customerId, new Date(closesAt.getTime() + 365 * 86_400_000));
+    const vars = { centre: ctx.centre.name, product: ctx.product, name: ctx.customerName, points: settings.incentivePoints, link: links.form, replyPhone: ctx.centre.replyPhone };
+    const promotion = await promotionNotice(ctx);
+    const text = [
+      render(ctx.language, 'surveyEmailIntro', vars),
+      render(ctx.language, 'surveyEmailItems', vars),
+      render(ctx.language, 'surveyEmailHow', vars),
+      promotion,
+    ].filter(Boolean).join('\n\n');
+    const unsubscribeUrl = url(`/unsubscribe/${unsubscribeToken}`);
+    await sendToCustomer(deps, ctx, {
+      channel: 'email',
+      idempotencyKey: `${ctx.workflowId}:survey-email:${attempt}`,
+      purpose: 'survey',
+      subject: render(ctx.language, 'surveyEmailSubject', vars),
+      text,
+      replyTo: `reply+${replyToken}@${settings.inboundEmailDomain}`,
+      // RFC 8058 one-click unsubscribe: mail clients POST to the URL without opening a page.
+      headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    });
+  }
+
+  async function sendReplyReminder({ requestId, channel }: { requestId: string; channel: 'email' | 'sms' }) {
+    const ctx = await loadRequestContext(pool, requestId);
+    const { rows } = await pool.query(
+      `SELECT max(expires_at) AS closes_at FROM access_tokens WHERE request_id = $1 AND purpose = 'survey'`,
+      [requestId],
+    );
+    const closesAt: Date = rows[0]?.closes_at ?? clock();
+    const links = await surveyLinks(ctx, closesAt);
+    const vars = { centre: ctx.centre.name, product: ctx.product, name: ctx.customerName, deadline: formatLocal(closesAt, ctx.timeZone, ctx.language), link: links.form };
+    const key = `${ctx.workflowId}:reminder-${channel}:1`;
+    if (channel === 'sms') {
+      await sendToCustomer(deps, ctx, { channel, idempotencyKey: key, purpose: 'reminder', text: render(ctx.language, 'reminderSms', vars) });
+    } else {
+      await sendToCustomer(deps, ctx, { channel, idempotencyKey: key, purpose: 'reminder', subject: render(ctx.language, 'reminderEmailSubject', vars), text: render(ctx.language, 'reminderEmailText', vars) });
+    }
+  }
+
+  return { placeSurveyCall, sendSurveySms, sendSurveyEmail, sendReplyReminder };
+}

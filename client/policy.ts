@@ -1,0 +1,17 @@
+import type { Config } from '../config';
+import type { FollowUpPolicy } from '../workflows/types';
+
+/** The durations a new request runs with, scaled by TIME_SCALE for demos (same code, shorter waits). */
+export function followUpPolicy(config: Config): FollowUpPolicy {
+  const scaled = (ms: number) => Math.max(1000, Math.round(ms / config.TIME_SCALE));
+  return {
+    choiceTimeoutMs: scaled(config.CHOICE_TIMEOUT),
+    completionSlaMs: scaled(config.COMPLETION_SLA),
+    callOutcomeTimeoutMs: scaled(config.CALL_OUTCOME_TIMEOUT),
+    replyWindowMs: scaled(config.REPLY_WINDOW),
+    reminderBeforeCloseMs: scaled(config.REPLY_REMINDER_BEFORE_CLOSE),
+    noTechnicianRetryMs: scaled(config.NO_TECHNICIAN_RETRY_INTERVAL),
+    noTechnicianMaxAttempts: config.NO_TECHNICIAN_MAX_ATTEMPTS,
+    surveyChannelPolicy: config.SURVEY_CHANNEL_POLICY,
+  };
+}

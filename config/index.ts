@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { durationMs } from './duration';
+
+/**
+ * Every environment variable the processes read, validated once at start. A bad value stops the
+ * process with a message naming the variable, instead of failing later in the middle of a request.
+ */
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      try {
+        return durationMs(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+const clockTime = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((v) => /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/.test(v), 'must be HH:MM (24-hour clock; 24:00 is midnight at the end of the day)');
+
+const timeZone = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Asia/Seoul');
+
+export const configSchema = z.object({
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().default('.data'),
+
+  TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('service-requests'),
+  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_TLS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  TEMPORAL_UI_PORT: port(8233),
+
+  DATABASE_URL: optionalString,
+  EMBEDDED_POSTGRES_PORT: port(54329),
+
+  WEBHOOK_HOST: z.string().default('127.0.0.1'),
+  WEBHOOK_PORT: port(3000),
+  PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
+  WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+
+  PII_SEALING_KEY: optionalString.refine(
+    (v) => v === undefined || Buffer.from(v, 'base64').length === 32,
+    'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+  ),
+
+  TWILIO_ACCOUNT_SID: optionalString,
+  TWILIO_AUTH_TOKEN: optionalString,
+  SENDGRID_API_KEY: optionalString,
+  SENDGRID_INBOUND_DOMAIN: z.string().default('reply.example.com'),
+  SENDGRID_INBOUND_SECRET: optionalString,
+  SENDGRID_EVENT_PUBLIC_KEY: optionalString,
+
+  DEFAULT_TIME_ZONE: timeZone('Asia/Seoul'),
+  CONTACT_HOURS_START: clockTime('08:00'),
+  CONTACT_HOURS_END: clockTime('21:00'),
+  SURVEY_CHANNEL_POLICY: z.enum(['email', 'sms']).default('email'),
+  INCENTIVE_POINTS: z.coerce.number().int().min(0).default(500),
+
+  CHOICE_TIMEOUT: duration('4h'),
+  COMPLETION_SLA: duration('2d'),
+  CALL_OUTCOME_TIMEOUT: duration('15m'),
+  REPLY_WINDOW: duration('7d'),
+  REPLY_REMINDER_BEFORE_CLOSE: duration('2d'),
+  NO_TECHNICIAN_RETRY_INTERVAL: duration('1h'),
+  NO_TECHNICIAN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(24),
+  TIME_SCALE: z.coerce.number().positive().default(1),
+
+  DEMO_SIMULATOR: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid environment configuration:\n${lines.join('\n')}`);
+  }
+  const config = parsed.data;
+  if (Boolean(config.TWILIO_ACCOUNT_SID) !== Boolean(config.TWILIO_AUTH_TOKEN)) {
+    throw new ConfigError(
+      'Invalid environment configuration:\n  TWILIO_AUTH_TOKEN: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN must be set together',
+    );
+  }
+  return config;
+}
+
+/** Whether a provider runs for real or in the recording sandbox. */
+export function providerModes(config: Config) {
+  return {
+    twilio: config.TWILIO_ACCOUNT_SID ? 'live' : 'sandbox',
+    sendgrid: config.SENDGRID_API_KEY ? 'live' : 'sandbox',
+  } as const;
+}

@@ -1,0 +1,76 @@
+/**
+ * What the rest of the system needs from the outside messaging providers. Each provider module
+ * (twilio.ts, sendgrid.ts) implements these with its SDK; sandbox.ts implements them by recording.
+ */
+export interface OutboundSms {
+  to: string;
+  from: string;
+  body: string;
+  statusCallbackUrl?: string;
+}
+
+export interface OutboundEmail {
+  to: string;
+  from: { email: string; name: string };
+  replyTo: string;
+  subject: string;
+  text: string;
+  html: string;
+  headers?: Record<string, string>;
+  /** Echoed back by the provider's event webhook, so events find their message and request. */
+  customArgs?: Record<string, string>;
+}
+
+/** A keypad survey call; the provider module turns the script into its own call instructions. */
+export interface OutboundCall {
+  to: string;
+  from: string;
+  script: {
+    language: 'ko' | 'en';
+    greeting: string;
+    noInput: string;
+    /** Where the provider posts the pressed key (1-5 rating, 0 call-back request). */
+    gatherUrl: string;
+  };
+  statusCallbackUrl: string;
+  machineDetection: boolean;
+}
+
+export interface SmsGateway {
+  readonly mode: 'live' | 'sandbox';
+  sendSms(message: OutboundSms): Promise<{ providerId: string }>;
+}
+export interface EmailGateway {
+  readonly mode: 'live' | 'sandbox';
+  sendEmail(message: OutboundEmail): Promise<{ providerId: string }>;
+}
+export interface VoiceGateway {
+  readonly mode: 'live' | 'sandbox';
+  placeCall(call: OutboundCall): Promise<{ providerId: string }>;
+}
+
+export interface Gateways {
+  sms: SmsGateway;
+  email: EmailGateway;
+  voice: VoiceGateway;
+}
+
+/**
+ * A provider refused a message. `permanent` errors (invalid number, blocked or bounced address)
+ * will fail the same way again; the others (rate limits, 5xx, timeouts) are worth retrying.
+ */
+export class DeliveryError extends Error {
+  override name = 'DeliveryError';
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+    readonly providerCode?: string | number,
+  ) {
+    super(message);
+  }
+}
+
+/** Sorts an HTTP status from a provider into transient or permanent. */
+export function isTransientStatus(status: number | undefined): boolean {
+  return status === undefined || status === 408 || status === 429 || status >= 500;
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Every check the project keeps: typecheck, lint, then the whole vitest suite (unit, workflow tests
+# on the time-skipping server, integration tests on the dev server and PostgreSQL, browser tests).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+bash scripts/ensure-node-deps.sh
+bash scripts/ensure-chromium.sh
+TEMPORAL_CLI="$(bash scripts/ensure-temporal.sh)"
+TEMPORAL_TEST_SERVER="$(bash scripts/ensure-test-server.sh)"
+export TEMPORAL_CLI TEMPORAL_TEST_SERVER
+echo "== typecheck" && node_modules/.bin/tsc --noEmit
+echo "== lint" && node_modules/.bin/eslint --max-warnings 0 .
+echo "== tests" && node_modules/.bin/vitest run

@@ -1,0 +1,14 @@
+import type { ActivitySettings } from '../activities';
+import type { Config } from '../config';
+
+export function activitySettings(config: Config): ActivitySettings {
+  if (!config.PII_SEALING_KEY) throw new Error('PII_SEALING_KEY is required (32 bytes, base64)');
+  return {
+    piiSealingKey: config.PII_SEALING_KEY,
+    publicBaseUrl: config.PUBLIC_BASE_URL.replace(/\/$/, ''),
+    inboundEmailDomain: config.SENDGRID_INBOUND_DOMAIN,
+    defaultTimeZone: config.DEFAULT_TIME_ZONE,
+    contactHours: { start: config.CONTACT_HOURS_START, end: config.CONTACT_HOURS_END },
+    incentivePoints: config.INCENTIVE_POINTS,
+  };
+}

@@ -1,0 +1,73 @@
+import { acts } from './activities';
+import { RequestState } from './requestState';
+import { assignTechnician } from './stages/assignTechnician';
+import { awaitCompletion } from './stages/awaitCompletion';
+import type { StageContext } from './stages/context';
+import { awaitSurveyReply, sendFallbackSurvey, surveyChannels } from './stages/messageSurvey';
+import { attemptPhoneSurvey } from './stages/phoneAttempt';
+import { settleReply } from './stages/settleReply';
+import type { CloseReason, ServiceRequestInput, ServiceRequestResult, SurveyReply } from './types';
+
+/**
+ * One customer service request, from intake to the reward for answering the satisfaction survey.
+ *
+ *   1 intake → 2 technician assignment → 3 wait for completion → 4 phone attempt
+ *   → 5 fallback survey by email or SMS → 6 wait for the reply (timeout) → 7 classify, store, reward
+ */
+export async function serviceRequestWorkflow(input: ServiceRequestInput): Promise<ServiceRequestResult> {
+  const state = new RequestState(input);
+  const ctx: StageContext = { input, state };
+  const close = (closeReason: CloseReason) => closeRequest(ctx, closeReason);
+
+  // 1. Intake
+  const registered = await acts.registerServiceRequest(input);
+  state.assignCentre(registered.serviceCentreId);
+
+  // 2. Technician assignment
+  const booking = await assignTechnician(ctx);
+  if (state.cancelled) return close('cancelled');
+  if (!booking) return close('no_technician');
+
+  // 3. Wait for the completion signal
+  if ((await awaitCompletion(ctx)) === 'cancelled') return close('cancelled');
+
+  // 4. Phone attempt
+  const contact = await acts.contactOptions({ requestId: input.requestId });
+  let reply: SurveyReply | undefined = await attemptPhoneSurvey(ctx, contact);
+
+  if (!reply) {
+    // 5. Fallback survey by email or SMS
+    const channels = surveyChannels(contact, input.policy.surveyChannelPolicy);
+    const windowClosesAt = Date.now() + input.policy.replyWindowMs;
+    const sentOn = await sendFallbackSurvey(ctx, channels, windowClosesAt);
+    if (!sentOn) return close('no_contact_channel');
+
+    // 6. Wait for the reply, with a timeout
+    reply = await awaitSurveyReply(ctx, channels, windowClosesAt);
+    if (!reply) return close('no_reply');
+  }
+
+  // 7. Classify, store, grant the incentive, follow up
+  await settleReply(ctx, reply);
+  return close('answered');
+}
+
+async function closeRequest({ input, state }: StageContext, closeReason: CloseReason): Promise<ServiceRequestResult> {
+  state.view.closeReason = closeReason;
+  await acts.closeServiceRequest({ requestId: input.requestId, closeReason });
+  // Replies that came too late (or twice) are kept on record and never reopen the request.
+  while (state.lateReplies.length > 0) {
+    const late = state.lateReplies.splice(0);
+    for (const r of late) {
+      await acts.storeLateReply({ requestId: input.requestId, reply: { ...r, receivedAt: r.at } });
+    }
+  }
+  state.enter('closed');
+  return {
+    requestId: input.requestId,
+    closeReason,
+    replyCategory: state.view.replyCategory,
+    incentivePoints: state.view.incentivePoints,
+    followUpRequestId: state.view.followUpRequestId,
+  };
+}

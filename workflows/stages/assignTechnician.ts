@@ -1,0 +1,47 @@
+import { condition } from '@temporalio/workflow';
+import { acts } from '../activities';
+import type { Booking } from '../types';
+import { waitForContactHours, type StageContext } from './context';
+
+/**
+ * Stage 2: technicians who cover the area and field and are free in the wanted window are offered
+ * to the customer; their choice (or, after the time limit, the best candidate) is reserved,
+ * dispatched, and the customer is told when the visit is. With nobody free, the search is retried
+ * as new slots are registered, and the centre is alerted once.
+ */
+export async function assignTechnician(ctx: StageContext): Promise<Booking | undefined> {
+  const { input, state } = ctx;
+  const { policy, requestId } = input;
+  for (let attempt = 1; attempt <= policy.noTechnicianMaxAttempts && !state.cancelled; attempt++) {
+    state.enter('assigning_technician');
+    const candidates = await acts.findTechnicianCandidates({ requestId });
+    if (candidates.length === 0) {
+      if (attempt === 1) await acts.escalateToSupervisor({ requestId, kind: 'no_technician' });
+      await condition(() => state.cancelled, policy.noTechnicianRetryMs);
+      continue;
+    }
+
+    state.enter('awaiting_customer_choice');
+    await waitForContactHours(ctx);
+    await acts.offerTechnicianChoice({ requestId, candidates, expiresInMs: policy.choiceTimeoutMs });
+    await condition(() => state.chosenTechnicianId !== undefined || state.cancelled, policy.choiceTimeoutMs);
+    if (state.cancelled) return undefined;
+
+    state.enter('assigning_technician');
+    const chosen = candidates.find((c) => c.technicianId === state.chosenTechnicianId);
+    const preference = chosen ? [chosen, ...candidates.filter((c) => c !== chosen)] : candidates;
+    const booking = await acts.reserveTechnicianSlot({ requestId, candidates: preference });
+    if (!booking) {
+      // Every candidate was taken meanwhile by other requests: search again right away.
+      state.chosenTechnicianId = undefined;
+      continue;
+    }
+    state.assignTechnician(booking.technicianId, { startsAt: booking.startsAt, endsAt: booking.endsAt });
+    await acts.dispatchJob({ requestId, booking });
+    await waitForContactHours(ctx);
+    await acts.sendVisitNotice({ requestId, booking });
+    return booking;
+  }
+  return undefined;
+}
+

@@ -1,0 +1,81 @@
+import { condition } from '@temporalio/workflow';
+import { acts } from '../activities';
+import type { ContactOptions, SurveyChannel, SurveyReply } from '../types';
+import { isPermanentFailure, now, waitForContactHours, type StageContext } from './context';
+
+/**
+ * Email or SMS, chosen from the contact data on file and consent: if both are possible, the
+ * customer's stated preference wins, else the configured policy (KR paragraphs 101-104).
+ */
+export function surveyChannels(contact: ContactOptions, policy: SurveyChannel): SurveyChannel[] {
+  const usable = (['email', 'sms'] as const).filter((c) => contact[c]);
+  const first = contact.preferred && usable.includes(contact.preferred) ? contact.preferred : policy;
+  return [...usable].sort((a, b) => (a === first ? -1 : b === first ? 1 : 0));
+}
+
+/** Stage 5: send the survey on the first channel that accepts it; returns the channel used. */
+export async function sendFallbackSurvey(
+  ctx: StageContext,
+  channels: SurveyChannel[],
+  windowClosesAt: number,
+): Promise<SurveyChannel | undefined> {
+  const { input, state } = ctx;
+  state.enter('sending_survey');
+  for (const channel of channels) {
+    if (state.view.channelsTried.includes(channel)) continue;
+    await waitForContactHours(ctx);
+    state.view.channelsTried.push(channel);
+    try {
+      const send = channel === 'email' ? acts.sendSurveyEmail : acts.sendSurveySms;
+      await send({ requestId: input.requestId, attempt: 1, replyWindowClosesAt: new Date(windowClosesAt).toISOString() });
+      return channel;
+    } catch (err) {
+      if (!isPermanentFailure(err)) throw err;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Stage 6: wait for the reply until the window closes, with one reminder before it does. A
+ * bounce reported after sending moves the survey to the other channel. No reply means the customer
+ * does not intend to answer (KR paragraph 108).
+ */
+export async function awaitSurveyReply(
+  ctx: StageContext,
+  channels: SurveyChannel[],
+  windowClosesAt: number,
+): Promise<SurveyReply | undefined> {
+  const { input, state } = ctx;
+  state.enter('awaiting_reply');
+  state.replyWindowOpen = true;
+  const remindAt = windowClosesAt - input.policy.reminderBeforeCloseMs;
+  const answered = () => state.reply !== undefined || state.deliveryFailures.length > 0;
+  try {
+    while (now() < windowClosesAt) {
+      const wakeAt = state.view.reminderSent || remindAt <= now() ? windowClosesAt : remindAt;
+      await condition(answered, Math.max(1, wakeAt - now()));
+      if (state.reply) break;
+      const failure = state.deliveryFailures.shift();
+      if (failure) {
+        // Whether or not another channel is left, the window stays open for a reply on any channel.
+        await sendFallbackSurvey(ctx, channels, windowClosesAt);
+        state.enter('awaiting_reply');
+        continue;
+      }
+      if (!state.view.reminderSent && now() >= remindAt && now() < windowClosesAt) {
+        await waitForContactHours(ctx);
+        state.enter('awaiting_reply');
+        if (state.reply) break;
+        const channel = [...state.view.channelsTried].reverse().find((c) => c !== 'voice') as SurveyChannel;
+        await acts.sendReplyReminder({ requestId: input.requestId, channel });
+        state.view.reminderSent = true;
+      }
+    }
+  } finally {
+    state.replyWindowOpen = false;
+  }
+  const reply = state.reply;
+  if (!reply) return undefined;
+  return { eventId: reply.eventId, channel: reply.channel, inboxId: reply.inboxId, rating: reply.rating, receivedAt: reply.at };
+}
