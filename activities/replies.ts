@@ -1,60 +1,22 @@
 import { inTransaction } from '../db/pool';
-import { classifyReply } from '../domain/classification';
-import type { ReplyCategory, SurveyReply } from '../workflows/types';
+import type { SurveyReply } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { sendOnce } from './messaging/outbox';
 import { loadRequestContext } from './requestContext';
-
-/** What the durable inbox stored for a reply, normalised by the webhook that received it. */
-export interface InboxReplyPayload {
-  text?: string;
-  rating?: number;
-  items?: Record<string, number>;
-}
+import { storeSurveyReply } from './replyStore';
 
 /**
  * Stage 7: classify and store (per graded item, KR claim 14), reward (KR claim 8), hand over to a
  * person. Every write is keyed so a retry changes nothing.
  */
 export function createReplyActivities({ pool, gateways, log, settings }: ActivityDeps) {
-  async function readReply(reply: SurveyReply): Promise<InboxReplyPayload> {
-    if (reply.inboxId === undefined) return { rating: reply.rating };
-    const { rows } = await pool.query('SELECT payload FROM inbox WHERE id = $1', [reply.inboxId]);
-    const payload = (rows[0]?.payload ?? {}) as InboxReplyPayload;
-    return { ...payload, rating: payload.rating ?? reply.rating };
-  }
-
-  async function storeReply(requestId: string, reply: SurveyReply, late: boolean): Promise<ReplyCategory> {
-    const content = await readReply(reply);
-    const { category } = classifyReply({
-      channel: reply.channel === 'voice' ? 'ivr' : reply.channel,
-      text: content.text,
-      rating: content.rating,
-    });
-    await inTransaction(pool, async (db) => {
-      const inserted = await db.query(
-        `INSERT INTO survey_replies (request_id, inbox_id, channel, rating, text, category, late, received_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT DO NOTHING RETURNING id`,
-        [requestId, reply.inboxId ?? null, reply.channel, content.rating ?? null, content.text ?? null, category, late, reply.receivedAt],
-      );
-      const replyId = inserted.rows[0]?.id;
-      if (replyId === undefined) return; // stored by an earlier attempt
-      const items = { ...(content.items ?? {}), ...(content.rating !== undefined && !content.items?.overall ? { overall: content.rating } : {}) };
-      for (const [item, rating] of Object.entries(items)) {
-        await db.query('INSERT INTO survey_reply_items (reply_id, item, rating) VALUES ($1, $2, $3)', [replyId, item, rating]);
-      }
-    });
-    return category;
-  }
-
   async function classifyAndStoreReply({ requestId, reply }: { requestId: string; reply: SurveyReply }) {
-    const category = await storeReply(requestId, reply, false);
+    const category = await storeSurveyReply(pool, requestId, reply, false);
     return { category };
   }
 
   async function storeLateReply({ requestId, reply }: { requestId: string; reply: SurveyReply }) {
-    await storeReply(requestId, reply, true);
+    await storeSurveyReply(pool, requestId, reply, true);
   }
 
   /**

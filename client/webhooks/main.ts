@@ -1,0 +1,37 @@
+import { loadConfig } from '../../config';
+import { createLogger } from '../../config/logger';
+import { createPool } from '../../db/pool';
+import { connectTemporal } from '../temporal';
+import { buildWebhookServer } from './server';
+
+/** The webhook server process. SIGINT/SIGTERM: stop accepting, finish in-flight requests, close. */
+async function main() {
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL, 'webhooks');
+  if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required for the webhook server (the stack script sets it for the embedded database)');
+  const pool = createPool(config.DATABASE_URL);
+  const { client, connection } = await connectTemporal(config);
+  const app = await buildWebhookServer({
+    pool,
+    temporal: client,
+    temporalConnection: connection,
+    log,
+    clock: () => new Date(),
+    settings: { publicBaseUrl: config.PUBLIC_BASE_URL.replace(/\/$/, ''), bodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES, taskQueue: config.TEMPORAL_TASK_QUEUE },
+  });
+  await app.listen({ host: config.WEBHOOK_HOST, port: config.WEBHOOK_PORT });
+  const stop = async (signal: string) => {
+    log.info({ signal }, 'webhook server stopping');
+    await app.close();
+    await connection.close();
+    await pool.end();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,56 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres } from '../../db/embeddedPostgres';
+import { migrateToLatest } from '../../db/migrate';
+import { startTemporalDevServer } from '../../scripts/stack/temporalDevServer';
+import { freePort } from './ports';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    temporalAddress: string;
+    temporalCli: string;
+    testServerExecutable: string;
+  }
+}
+
+/**
+ * Once per test run: a migrated PostgreSQL (embedded unless TEST_DATABASE_URL is given) and a
+ * Temporal dev server (in memory). Tests isolate themselves by unique ids, not by truncation.
+ */
+export default async function setup(project: TestProject) {
+  const log = pino({ level: 'warn' });
+  const cleanups: (() => Promise<void>)[] = [];
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sfe-test-pg-'));
+  cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+
+  let databaseUrl = process.env.TEST_DATABASE_URL;
+  if (!databaseUrl) {
+    const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg'), port: await freePort(), log });
+    cleanups.unshift(() => pg.stop());
+    databaseUrl = pg.url;
+  }
+  await migrateToLatest(databaseUrl);
+
+  const temporalCli = requiredEnv('TEMPORAL_CLI', 'scripts/ensure-temporal.sh');
+  const devServer = await startTemporalDevServer({ cli: temporalCli, port: await freePort() });
+  cleanups.unshift(() => devServer.stop());
+
+  project.provide('databaseUrl', databaseUrl);
+  project.provide('temporalAddress', devServer.address);
+  project.provide('temporalCli', temporalCli);
+  project.provide('testServerExecutable', requiredEnv('TEMPORAL_TEST_SERVER', 'scripts/ensure-test-server.sh'));
+
+  return async () => {
+    for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+  };
+}
+
+function requiredEnv(name: string, script: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests with \`make test\` (it runs ${script} to provide it)`);
+  return value;
+}
