@@ -6,54 +6,52 @@ import { issueToken } from './messaging/tokens';
 import { formatLocal } from './messaging/format';
 import { escapeHtml } from './messaging/customerMessage';
 import { loadRequestContext } from './requestContext';
+import { unknownRecord } from './errors';
+import { inTransaction } from '../db/pool';
+import { searchCandidates } from '../db/queries/candidateSearch';
 
 const MAX_CANDIDATES = 5;
 const EXCLUSION_VIOLATION = '23P01';
 const UNIQUE_VIOLATION = '23505';
 
 /**
- * Stage 2 (US claims 3, 15, 38-42): find, offer, reserve, dispatch, notify.
+ * Stage 2 (US claims 3, 15, 38-42): find, offer, reserve, dispatch, notify. Who qualifies and the
+ * ranking rule are documented with the query in db/queries/candidateSearch.ts.
  *
- * Ranking rule, documented for the centre: fewest bookings already held that day first (spreads
- * the load), then the best average rating in this system's own survey replies, then the earliest
- * free slot. Each technician is offered once, with their earliest free slot in the window.
+ * With nobody free, findTechnicianCandidates answers an empty list; the workflow then alerts the
+ * centre's supervisor once and searches again as technicians register new slots.
  */
 export function createAssignmentActivities({ pool, gateways, clock, log, settings }: ActivityDeps) {
   async function findTechnicianCandidates({ requestId }: { requestId: string }): Promise<Candidate[]> {
-    const { rows } = await pool.query(
-      `WITH req AS (SELECT id, product_field, area_code, wanted_during FROM service_requests WHERE id = $1),
-       free AS (
-         SELECT DISTINCT ON (s.technician_id) s.technician_id, s.id AS slot_id, s.during
-           FROM req
-           JOIN technician_fields tf ON tf.field_code = req.product_field
-           JOIN technician_areas ta ON ta.technician_id = tf.technician_id AND ta.area_code = req.area_code
-           JOIN technicians t ON t.id = tf.technician_id AND t.active
-           JOIN technician_slots s ON s.technician_id = t.id AND s.during <@ req.wanted_during AND lower(s.during) > $2
-          WHERE NOT EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = s.id AND b.status = 'active')
-          ORDER BY s.technician_id, lower(s.during))
-       SELECT f.technician_id, f.slot_id, lower(f.during) AS starts_at, upper(f.during) AS ends_at,
-              (SELECT count(*) FROM bookings b WHERE b.technician_id = f.technician_id AND b.status <> 'released'
-                  AND lower(b.during)::date = lower(f.during)::date) AS day_load,
-              (SELECT avg(sr.rating) FROM survey_replies sr JOIN bookings b2 ON b2.request_id = sr.request_id
-                 WHERE b2.technician_id = f.technician_id AND sr.rating IS NOT NULL AND NOT sr.late) AS avg_rating
-         FROM free f
-        ORDER BY day_load ASC, avg_rating DESC NULLS LAST, starts_at ASC, f.technician_id
-        LIMIT ${MAX_CANDIDATES}`,
-      [requestId, clock()],
+    const req = await pool.query(
+      'SELECT product_field, area_code, lower(wanted_during) AS starts, upper(wanted_during) AS ends FROM service_requests WHERE id = $1',
+      [requestId],
     );
-    const candidates: Candidate[] = rows.map((r) => ({
-      technicianId: r.technician_id,
-      slotId: Number(r.slot_id),
-      startsAt: new Date(r.starts_at).toISOString(),
-      endsAt: new Date(r.ends_at).toISOString(),
+    const r = req.rows[0];
+    if (!r) throw unknownRecord(`service request ${requestId} is not registered`);
+    const found = await searchCandidates(pool, {
+      field: r.product_field,
+      areaCode: r.area_code,
+      window: { start: r.starts, end: r.ends },
+      now: clock(),
+      limit: MAX_CANDIDATES,
+    });
+    const candidates: Candidate[] = found.map((c) => ({
+      technicianId: c.technicianId,
+      slotId: c.slotId,
+      startsAt: c.startsAt.toISOString(),
+      endsAt: c.endsAt.toISOString(),
     }));
-    await pool.query('DELETE FROM candidate_offers WHERE request_id = $1', [requestId]);
-    for (const [rank, c] of candidates.entries()) {
-      await pool.query(
-        'INSERT INTO candidate_offers (request_id, technician_id, slot_id, starts_at, rank) VALUES ($1, $2, $3, $4, $5)',
-        [requestId, c.technicianId, c.slotId, c.startsAt, rank + 1],
+    // The choice page reads the offers; it must never see half of a round.
+    await inTransaction(pool, async (db) => {
+      await db.query('DELETE FROM candidate_offers WHERE request_id = $1', [requestId]);
+      await db.query(
+        `INSERT INTO candidate_offers (request_id, technician_id, slot_id, starts_at, rank)
+         SELECT $1, c.technician_id, c.slot_id, c.starts_at, c.rank
+           FROM unnest($2::text[], $3::bigint[], $4::timestamptz[]) WITH ORDINALITY AS c(technician_id, slot_id, starts_at, rank)`,
+        [requestId, candidates.map((c) => c.technicianId), candidates.map((c) => c.slotId), candidates.map((c) => c.startsAt)],
       );
-    }
+    });
     return candidates;
   }
 
@@ -85,22 +83,28 @@ export function createAssignmentActivities({ pool, gateways, clock, log, setting
 
   /**
    * Takes the first candidate whose slot is still free. The exclusion constraint on bookings makes
-   * the database decide a race between requests; a lost race moves on to the next candidate.
+   * the database decide a race between requests; a lost race moves on to the next candidate. The
+   * share lock on the slot row orders the insert against a concurrent cancellation of that slot,
+   * so a booking never lands on a slot cancelled at the same moment.
    */
   async function reserveTechnicianSlot({ requestId, candidates }: { requestId: string; candidates: Candidate[] }): Promise<Booking | null> {
     for (const c of candidates) {
       try {
         const { rows } = await pool.query(
           `INSERT INTO bookings (request_id, technician_id, slot_id, during)
-           SELECT $1, s.technician_id, s.id, s.during FROM technician_slots s WHERE s.id = $2 AND s.technician_id = $3
+           SELECT $1, s.technician_id, s.id, s.during
+             FROM technician_slots s JOIN technicians t ON t.id = s.technician_id AND t.active
+            WHERE s.id = $2 AND s.technician_id = $3 AND s.cancelled_at IS NULL AND lower(s.during) > $4
+              FOR SHARE OF s
            RETURNING lower(during) AS starts_at, upper(during) AS ends_at`,
-          [requestId, c.slotId, c.technicianId],
+          [requestId, c.slotId, c.technicianId, clock()],
         );
         if (rows[0]) return { technicianId: c.technicianId, slotId: c.slotId, startsAt: new Date(rows[0].starts_at).toISOString(), endsAt: new Date(rows[0].ends_at).toISOString() };
       } catch (err) {
         const code = (err as { code?: string }).code;
         if (code === UNIQUE_VIOLATION) return activeBooking(requestId); // a retry of a reservation that already succeeded
         if (code !== EXCLUSION_VIOLATION) throw err;
+        log.info({ requestId, technicianId: c.technicianId, slotId: c.slotId }, 'slot taken by another request; trying the next candidate');
       }
     }
     return null;
@@ -132,7 +136,7 @@ export function createAssignmentActivities({ pool, gateways, clock, log, setting
       fault: ctx.fault,
       sensitivity: t.label,
       guidance: ctx.language === 'ko' ? t.guidance_ko : t.guidance_en,
-      progressLink: `${settings.publicBaseUrl}/technicians/jobs/${requestId}`,
+      progressLink: `${settings.publicBaseUrl}/technicians/jobs/${requestId}/progress`,
     };
     const text = render(ctx.language, 'dispatchText', vars);
     const subject = render(ctx.language, 'dispatchSubject', vars);

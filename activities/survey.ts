@@ -71,7 +71,7 @@ export function createSurveyActivities(deps: ActivityDeps) {
       promotion: await promotionNotice(ctx),
       askEmail: ctx.emailRequested ? render(ctx.language, 'askEmailSms', {}) : '',
     });
-    await sendToCustomer(deps, ctx, { channel: 'sms', idempotencyKey: `${ctx.workflowId}:survey-sms:${attempt}`, purpose: 'survey', text });
+    await sendToCustomer(deps, ctx, { channel: 'sms', idempotencyKey: `${ctx.workflowId}:survey-sms:${attempt}`, purpose: 'survey', text, statusCallbackUrl: url('/webhooks/twilio/sms/status') });
   }
 
   async function sendSurveyEmail({ requestId, attempt, replyWindowClosesAt }: { requestId: string; attempt: number; replyWindowClosesAt: string }) {

@@ -2,8 +2,10 @@ import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config';
 
 /** A connection to the configured Temporal service: the local dev server, a cluster, or Temporal Cloud. */
-export async function connectTemporal(config: Config): Promise<{ client: Client; connection: Connection }> {
-  const connection = await Connection.connect({
+export async function connectTemporal(config: Config, options: { lazy?: boolean } = {}): Promise<{ client: Client; connection: Connection }> {
+  // Lazy: the webhook server must start and store inbound events even while Temporal is down.
+  const connect = options.lazy ? async (o: Parameters<typeof Connection.lazy>[0]) => Connection.lazy(o) : Connection.connect.bind(Connection);
+  const connection = await connect({
     address: config.TEMPORAL_ADDRESS,
     tls: config.TEMPORAL_TLS || Boolean(config.TEMPORAL_API_KEY),
     apiKey: config.TEMPORAL_API_KEY,

@@ -98,7 +98,8 @@ export class RequestState {
   private listen(): void {
     setHandler(getStateQuery, () => this.view);
     setHandler(technicianChosenSignal, (s) => {
-      if (this.firstTime(s.eventId) && this.view.stage === 'awaiting_customer_choice') {
+      // A choice counts until a technician is booked; the customer may answer before the offer lands.
+      if (this.firstTime(s.eventId) && !this.view.technicianId) {
         this.chosenTechnicianId = s.technicianId;
       }
     });

@@ -14,6 +14,8 @@ export interface CustomerMessage {
   html?: string;
   replyTo?: string;
   headers?: Record<string, string>;
+  /** Where the SMS provider reports a failed delivery, so the workflow can try the other channel. */
+  statusCallbackUrl?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export async function sendToCustomer(
     const to = ctx.mobile;
     if (!to || ctx.optedOut.has('sms')) throw permanentDeliveryFailure('no mobile number or no consent for SMS');
     return sendOnce(pool, log, { ...base, channel: 'sms', recipient: to, body: { text: message.text }, mode: gateways.sms.mode }, () =>
-      gateways.sms.sendSms({ to, from: ctx.centre.senderPhone, body: message.text }),
+      gateways.sms.sendSms({ to, from: ctx.centre.senderPhone, body: message.text, statusCallbackUrl: message.statusCallbackUrl }),
     );
   }
   const to = ctx.email;

@@ -2,6 +2,7 @@ import { loadConfig } from '../../config';
 import { createLogger } from '../../config/logger';
 import { createPool } from '../../db/pool';
 import { connectTemporal } from '../temporal';
+import { startInboxRelay } from './inbox/relay';
 import { buildWebhookServer } from './server';
 
 /** The webhook server process. SIGINT/SIGTERM: stop accepting, finish in-flight requests, close. */
@@ -10,7 +11,7 @@ async function main() {
   const log = createLogger(config.LOG_LEVEL, 'webhooks');
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required for the webhook server (the stack script sets it for the embedded database)');
   const pool = createPool(config.DATABASE_URL);
-  const { client, connection } = await connectTemporal(config);
+  const { client, connection } = await connectTemporal(config, { lazy: true });
   const app = await buildWebhookServer({
     pool,
     temporal: client,
@@ -18,11 +19,20 @@ async function main() {
     log,
     clock: () => new Date(),
     settings: { publicBaseUrl: config.PUBLIC_BASE_URL.replace(/\/$/, ''), bodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES, taskQueue: config.TEMPORAL_TASK_QUEUE },
+    providers: {
+      twilioAuthToken: config.TWILIO_AUTH_TOKEN,
+      sendgridInboundSecret: config.SENDGRID_INBOUND_SECRET,
+      sendgridEventPublicKey: config.SENDGRID_EVENT_PUBLIC_KEY,
+      inboundEmailDomain: config.SENDGRID_INBOUND_DOMAIN,
+    },
   });
+  // Events stored while Temporal was unreachable are signalled once it answers again.
+  const relay = startInboxRelay({ pool, temporal: client, log });
   await app.listen({ host: config.WEBHOOK_HOST, port: config.WEBHOOK_PORT });
   const stop = async (signal: string) => {
     log.info({ signal }, 'webhook server stopping');
     await app.close();
+    await relay.stop();
     await connection.close();
     await pool.end();
     process.exit(0);

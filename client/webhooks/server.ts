@@ -3,7 +3,16 @@ import type { Client, Connection } from '@temporalio/client';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Pool } from '../../db/pool';
+import { choiceRoutes } from './routes/choice';
 import { healthRoutes } from './routes/health';
+import { sendgridEventRoutes } from './routes/sendgridEvents';
+import { sendgridInboundRoutes } from './routes/sendgridInbound';
+import { surveyFormRoutes } from './routes/surveyForm';
+import { twilioSmsRoutes } from './routes/twilioSms';
+import { twilioVoiceRoutes } from './routes/twilioVoice';
+import { unsubscribeRoutes } from './routes/unsubscribe';
+import { technicianRoutes } from './routes/technicians';
+import { statisticsRoutes } from './routes/statistics';
 
 export interface WebhookDeps {
   pool: Pool;
@@ -17,6 +26,16 @@ export interface WebhookDeps {
     bodyLimitBytes: number;
     taskQueue: string;
   };
+  /** Provider webhook secrets; a provider's routes refuse requests (503) while its secret is unset. */
+  providers?: {
+    twilioAuthToken?: string;
+    sendgridInboundSecret?: string;
+    sendgridEventPublicKey?: string;
+    /** The domain of the survey emails' reply-to addresses (reply+<token>@domain). */
+    inboundEmailDomain?: string;
+  };
+  /** How long the inline signal may take before a stored event is left to the relay. */
+  signalTimeoutMs?: number;
 }
 
 /**
@@ -32,5 +51,14 @@ export async function buildWebhookServer(deps: WebhookDeps): Promise<FastifyInst
   });
   await app.register(formbody);
   await app.register(healthRoutes(deps));
+  await app.register(twilioVoiceRoutes(deps));
+  await app.register(twilioSmsRoutes(deps));
+  await app.register(sendgridInboundRoutes(deps));
+  await app.register(sendgridEventRoutes(deps));
+  await app.register(surveyFormRoutes(deps));
+  await app.register(unsubscribeRoutes(deps));
+  await app.register(choiceRoutes(deps));
+  await app.register(technicianRoutes(deps));
+  await app.register(statisticsRoutes({ pool: deps.pool }));
   return app;
 }

@@ -1,0 +1,86 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { findToken, hashToken, type TokenRecord } from '../../../activities/messaging/tokens';
+import { claimChoiceToken, loadChoiceView, type ChoiceView } from '../../../db/queries/choiceOffers';
+import { inTransaction } from '../../../db/pool';
+import { serviceRequestWorkflowId, technicianChosenSignal } from '../../../workflows/messages';
+import type { WebhookDeps } from '../server';
+import { choiceForm, messagePage, text, visitTime, type PageLanguage, type TextKey } from './choicePage';
+
+const ChoiceBody = z.object({ technicianId: z.string().trim().min(1).max(200) });
+
+type Usable = { ok: true; record: TokenRecord; view: ChoiceView };
+type Refused = { ok: false; status: number; key: TextKey; language: PageLanguage };
+
+class ChoiceRefused extends Error {
+  constructor(readonly status: number, readonly key: TextKey) {
+    super(key);
+  }
+}
+
+/**
+ * The customer's technician choice (US claims 3, 15, 38-39): a signed single-use link lists this
+ * round's candidates with their introductions; the answer becomes the technicianChosen signal.
+ */
+export const choiceRoutes =
+  (deps: WebhookDeps): FastifyPluginAsync =>
+  async (app) => {
+    app.get<{ Params: { token: string } }>('/choose/:token', async (req, reply) => {
+      const found = await usableToken(deps, req, req.params.token);
+      if (!found.ok) return html(reply, found.status, messagePage(found.language, found.key));
+      if (found.view.offers.length === 0) return html(reply, 410, messagePage(found.view.language, 'noOffers'));
+      return html(reply, 200, choiceForm(found.view, found.record.expiresAt));
+    });
+
+    app.post<{ Params: { token: string } }>('/choose/:token', async (req, reply) => {
+      const found = await usableToken(deps, req, req.params.token);
+      if (!found.ok) return html(reply, found.status, messagePage(found.language, found.key));
+      const { view, record } = found;
+      const parsed = ChoiceBody.safeParse(req.body ?? {});
+      if (!parsed.success) return html(reply, 400, choiceForm(view, record.expiresAt, text(view.language, 'missing')));
+      const chosen = view.offers.find((o) => o.technicianId === parsed.data.technicianId);
+      if (!chosen) return html(reply, 400, choiceForm(view, record.expiresAt, text(view.language, 'notOffered', { id: parsed.data.technicianId })));
+
+      const tokenHash = hashToken(req.params.token);
+      try {
+        // The token is spent only if the workflow got the choice: a failed signal rolls it back, so
+        // the customer can simply try again.
+        await inTransaction(deps.pool, async (db) => {
+          if (!(await claimChoiceToken(db, tokenHash, deps.clock()))) {
+            const again = await findToken(deps.pool, req.params.token, 'choice');
+            throw again?.usedAt ? new ChoiceRefused(409, 'used') : new ChoiceRefused(410, 'expired');
+          }
+          await deps.temporal.workflow
+            .getHandle(serviceRequestWorkflowId(record.requestId))
+            .signal(technicianChosenSignal, { eventId: `choice:${tokenHash}`, technicianId: chosen.technicianId });
+        });
+      } catch (err) {
+        if (err instanceof ChoiceRefused) return html(reply, err.status, messagePage(view.language, err.key));
+        if (err instanceof WorkflowNotFoundError) return html(reply, 410, messagePage(view.language, 'closed'));
+        req.log.warn({ err, requestId: record.requestId }, 'technician choice not passed on');
+        return html(reply, 503, messagePage(view.language, 'unavailable'));
+      }
+      const time = visitTime(chosen.startsAt, chosen.endsAt, view.timeZone, view.language);
+      return html(reply, 200, messagePage(view.language, 'confirmed', { name: chosen.name, time }, 'confirmedTitle'));
+    });
+  };
+
+async function usableToken(deps: WebhookDeps, req: FastifyRequest, token: string): Promise<Usable | Refused> {
+  const record = token.length <= 100 ? await findToken(deps.pool, token, 'choice') : undefined;
+  if (!record) return { ok: false, status: 404, key: 'notFound', language: acceptLanguage(req) };
+  const view = await loadChoiceView(deps.pool, record.requestId);
+  const language = view?.language ?? acceptLanguage(req);
+  if (!view) return { ok: false, status: 404, key: 'notFound', language };
+  if (record.usedAt) return { ok: false, status: 409, key: 'used', language };
+  if (record.expiresAt <= deps.clock()) return { ok: false, status: 410, key: 'expired', language };
+  return { ok: true, record, view };
+}
+
+function acceptLanguage(req: FastifyRequest): PageLanguage {
+  return /^\s*ko\b/i.test(req.headers['accept-language'] ?? '') ? 'ko' : 'en';
+}
+
+function html(reply: FastifyReply, status: number, body: string) {
+  return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
+}

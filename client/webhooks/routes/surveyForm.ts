@@ -1,0 +1,106 @@
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { findToken, hashToken } from '../../../activities/messaging/tokens';
+import { inTransaction } from '../../../db/pool';
+import { deliverInbound } from '../inbox/deliver';
+import { acceptInbound } from '../inbox/store';
+import { messagePage, pageLanguage, text, type PageLanguage } from '../pages/html';
+import { MAX_COMMENT, SURVEY_ITEMS, surveyFormPage, type SurveyItem } from '../pages/surveyPage';
+import type { WebhookDeps } from '../server';
+
+const grade = z.preprocess((v) => (v === '' || v === undefined ? undefined : v), z.coerce.number().int().min(1).max(5).optional());
+const answerSchema = z.object({
+  kindness: grade,
+  punctuality: grade,
+  fixed: grade,
+  overall: grade,
+  comment: z.string().optional().default(''),
+});
+
+interface SurveyContext {
+  language: PageLanguage;
+  centre: string;
+  product: string;
+}
+
+/**
+ * The web survey form behind a single-use token that expires with the reply window. The answer
+ * is stored in the inbox in the same transaction that uses up the token, then signalled.
+ */
+export const surveyFormRoutes =
+  (deps: WebhookDeps): FastifyPluginAsync =>
+  async (app) => {
+    const { pool } = deps;
+
+    const surveyContext = async (requestId: string): Promise<SurveyContext> => {
+      const { rows } = await pool.query(
+        `SELECT c.language, sc.name AS centre, pf.name AS field, r.product_model
+           FROM service_requests r JOIN customers c ON c.id = r.customer_id
+           JOIN service_centres sc ON sc.id = r.service_centre_id JOIN product_fields pf ON pf.code = r.product_field
+          WHERE r.id = $1`,
+        [requestId],
+      );
+      const r = rows[0];
+      return { language: r?.language ?? 'ko', centre: r?.centre ?? '', product: r?.product_model ? `${r.field} (${r.product_model})` : (r?.field ?? '') };
+    };
+
+    /** 404 unknown, 409 used, 410 expired, or the token's request. */
+    const checkToken = async (token: string, reply: FastifyReply, language: (customer?: string) => PageLanguage) => {
+      const record = await findToken(pool, token, 'survey');
+      const send = (code: number, title: 'unknownTitle' | 'usedTitle' | 'expiredTitle', message: 'unknown' | 'used' | 'expired', lang: PageLanguage) =>
+        reply.code(code).type('text/html; charset=utf-8').send(messagePage(lang, title, text(lang, message)));
+      if (!record) return send(404, 'unknownTitle', 'unknown', language());
+      const ctx = await surveyContext(record.requestId);
+      if (record.usedAt) return send(409, 'usedTitle', 'used', language(ctx.language));
+      if (record.expiresAt.getTime() <= Date.now()) return send(410, 'expiredTitle', 'expired', language(ctx.language));
+      return { record, ctx };
+    };
+
+    app.get<{ Params: { token: string } }>('/survey/:token', async (req, reply) => {
+      const lang = (customer?: string) => pageLanguage(req.query, customer, req.headers['accept-language']);
+      const found = await checkToken(req.params.token, reply, lang);
+      if (!('record' in found)) return found;
+      const language = lang(found.ctx.language);
+      return reply.type('text/html; charset=utf-8').send(surveyFormPage({ language, action: req.url, centre: found.ctx.centre, product: found.ctx.product }));
+    });
+
+    app.post<{ Params: { token: string } }>('/survey/:token', async (req, reply) => {
+      const token = req.params.token;
+      const lang = (customer?: string) => pageLanguage(req.body, customer, req.headers['accept-language']);
+      const found = await checkToken(token, reply, lang);
+      if (!('record' in found)) return found;
+      const language = lang(found.ctx.language);
+      const parsed = answerSchema.safeParse(req.body ?? {});
+      const again = (error: string, values?: Partial<Record<SurveyItem, number>>, comment?: string) =>
+        reply.code(400).type('text/html; charset=utf-8').send(surveyFormPage({ language, action: req.url, centre: found.ctx.centre, product: found.ctx.product, values, comment, error }));
+      if (!parsed.success) return again(text(language, 'errorInvalid'));
+      const answer = parsed.data;
+      const items = Object.fromEntries(SURVEY_ITEMS.flatMap((item) => (answer[item] === undefined ? [] : [[item, answer[item]]]))) as Partial<Record<SurveyItem, number>>;
+      if (answer.overall === undefined) return again(text(language, 'errorOverall'), items, answer.comment);
+      const comment = answer.comment.trim();
+      if (comment.length > MAX_COMMENT) return again(text(language, 'errorComment', { max: MAX_COMMENT }), items, comment.slice(0, MAX_COMMENT));
+
+      const accepted = await inTransaction(pool, async (db) => {
+        // Whoever sets used_at first owns the token; a double submit or a race finds it taken.
+        const used = await db.query(
+          `UPDATE access_tokens SET used_at = now() WHERE token_hash = $1 AND purpose = 'survey' AND used_at IS NULL AND expires_at > now() RETURNING request_id`,
+          [hashToken(token)],
+        );
+        if (used.rowCount === 0) return undefined;
+        return acceptInbound(db, {
+          source: 'web-form',
+          eventId: hashToken(token),
+          requestId: found.record.requestId,
+          kind: 'survey-reply',
+          payload: { ...(comment ? { text: comment } : {}), rating: answer.overall, items },
+        });
+      });
+      if (!accepted) return reply.code(409).type('text/html; charset=utf-8').send(messagePage(language, 'usedTitle', text(language, 'used')));
+      const status = await deliverInbound(deps, accepted.id);
+      req.log.info({ inboxId: accepted.id, status }, 'web form answer received');
+      return reply
+        .code(status === 'pending' ? 202 : 200)
+        .type('text/html; charset=utf-8')
+        .send(messagePage(language, 'thanksTitle', text(language, status === 'late' ? 'thanksLate' : 'thanks')));
+    });
+  };

@@ -1,0 +1,79 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { render } from '../../../activities/messaging/templates';
+import { sayAndHangUpTwiml, surveyCallTwiml } from '../../../providers/twilioTwiml';
+import type { CallOutcome } from '../../../workflows/types';
+import { recordCallOutcome } from '../inbox/callOutcome';
+import { deliverInbound } from '../inbox/deliver';
+import { trimRaw } from '../inbox/store';
+import type { WebhookDeps } from '../server';
+import { param, requireTwilioSignature } from './twilioAuth';
+
+const FINAL_STATUS: Record<string, CallOutcome> = {
+  busy: 'busy',
+  'no-answer': 'no_answer',
+  failed: 'failed',
+  canceled: 'failed',
+  // The call ended and no keypad answer came first: the customer hung up without rating.
+  completed: 'refused',
+};
+
+/**
+ * The survey call's callbacks: the pressed key (1-5 rating, 0 call back) and the call's status,
+ * including the answering-machine verdict. Each becomes the call-outcome signal, once.
+ */
+export const twilioVoiceRoutes =
+  (deps: WebhookDeps): FastifyPluginAsync =>
+  async (app) => {
+    const { pool, settings } = deps;
+    app.addHook('preHandler', requireTwilioSignature(deps.providers?.twilioAuthToken, settings.publicBaseUrl));
+
+    const findCall = async (callSid: string) => {
+      const { rows } = await pool.query<{ request_id: string; language: 'ko' | 'en'; centre: string }>(
+        `SELECT ca.request_id, c.language, sc.name AS centre
+           FROM call_attempts ca JOIN service_requests r ON r.id = ca.request_id
+           JOIN customers c ON c.id = r.customer_id JOIN service_centres sc ON sc.id = r.service_centre_id
+          WHERE ca.call_sid = $1`,
+        [callSid],
+      );
+      return rows[0];
+    };
+
+    app.post('/webhooks/twilio/voice/gather', async (req, reply) => {
+      const callSid = param(req, 'CallSid');
+      const call = await findCall(callSid);
+      if (!call) return reply.code(404).send({ error: 'unknown call' });
+      const digit = param(req, 'Digits').trim();
+      const raw = trimRaw(req.body as Record<string, unknown>);
+      reply.type('text/xml');
+      if (!/^[0-5]$/.test(digit)) {
+        // Any other key: ask once more rather than guess.
+        const vars = { centre: call.centre };
+        return surveyCallTwiml({
+          language: call.language,
+          greeting: render(call.language, 'ivrGreeting', vars),
+          noInput: render(call.language, 'ivrNoInput', vars),
+          gatherUrl: `${settings.publicBaseUrl}/webhooks/twilio/voice/gather`,
+        });
+      }
+      const callback = digit === '0';
+      const id = await recordCallOutcome(pool, { callSid, step: 'gather', outcome: callback ? 'callback_requested' : 'answered', rating: callback ? undefined : Number(digit), raw });
+      if (id !== undefined) await deliverInbound(deps, id);
+      return sayAndHangUpTwiml(call.language, render(call.language, callback ? 'ivrCallback' : 'ivrThanks', {}));
+    });
+
+    app.post('/webhooks/twilio/voice/status', async (req, reply) => {
+      const callSid = param(req, 'CallSid');
+      const call = await findCall(callSid);
+      if (!call) return reply.code(404).send({ error: 'unknown call' });
+      const answeredBy = param(req, 'AnsweredBy');
+      const status = param(req, 'CallStatus');
+      const machine = answeredBy.startsWith('machine') || answeredBy === 'fax';
+      const outcome = machine ? 'machine' : FINAL_STATUS[status];
+      if (outcome) {
+        const raw = trimRaw(req.body as Record<string, unknown>);
+        const id = await recordCallOutcome(pool, { callSid, step: answeredBy && !FINAL_STATUS[status] ? 'amd' : 'status', outcome, raw });
+        if (id !== undefined) await deliverInbound(deps, id);
+      }
+      return reply.code(204).send();
+    });
+  };

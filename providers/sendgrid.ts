@@ -1,0 +1,68 @@
+import { MailService } from '@sendgrid/mail';
+import { DeliveryError, isTransientStatus, type EmailGateway } from './ports';
+
+export interface SendGridOptions {
+  apiKey: string;
+  /** Another API base URL (tests point the real SDK at a local fake of the SendGrid API). */
+  baseUrl?: string;
+}
+
+/** The SDK's HTTP client; MailService keeps it on an untyped field. */
+interface SendGridHttpClient {
+  setDefaultRequest(key: 'baseUrl', value: string): void;
+}
+
+/** Email through the SendGrid v3 Mail Send API. */
+export function createSendGridGateway(options: SendGridOptions): EmailGateway {
+  // A service of our own, not the module's shared singleton, so two configurations never mix.
+  const service = new MailService();
+  service.setApiKey(options.apiKey);
+  if (options.baseUrl) (service as unknown as { client: SendGridHttpClient }).client.setDefaultRequest('baseUrl', options.baseUrl);
+
+  return {
+    mode: 'live',
+    async sendEmail(message) {
+      try {
+        const [response] = await service.send({
+          to: message.to,
+          from: message.from,
+          replyTo: message.replyTo,
+          subject: message.subject,
+          text: message.text,
+          html: message.html,
+          headers: message.headers,
+          customArgs: message.customArgs,
+        });
+        const id = headerValue(response.headers, 'x-message-id');
+        if (!id) throw new DeliveryError('sendgrid accepted the message without an X-Message-Id', false);
+        return { providerId: id };
+      } catch (err) {
+        throw sendGridDeliveryError(err);
+      }
+    },
+  };
+}
+
+function headerValue(headers: unknown, name: string): string | undefined {
+  if (!headers || typeof headers !== 'object') return undefined;
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === name) return Array.isArray(value) ? String(value[0]) : String(value);
+  }
+  return undefined;
+}
+
+/** 429 and 5xx are worth retrying; any other refusal (bad address, blocked sender) will repeat. */
+export function sendGridDeliveryError(err: unknown): DeliveryError {
+  if (err instanceof DeliveryError) return err;
+  const e = err as { code?: unknown; message?: unknown; response?: { body?: unknown } };
+  const status = typeof e?.code === 'number' ? e.code : undefined;
+  const detail = firstErrorMessage(e?.response?.body) ?? (typeof e?.message === 'string' ? e.message : String(err));
+  if (status === undefined) return new DeliveryError(`sendgrid: ${detail}`, false);
+  return new DeliveryError(`sendgrid ${status}: ${detail}`, !isTransientStatus(status), status);
+}
+
+function firstErrorMessage(body: unknown): string | undefined {
+  const errors = (body as { errors?: { message?: unknown }[] } | undefined)?.errors;
+  const message = Array.isArray(errors) ? errors[0]?.message : undefined;
+  return typeof message === 'string' ? message : undefined;
+}

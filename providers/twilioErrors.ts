@@ -1,0 +1,19 @@
+import { DeliveryError, isTransientStatus } from './ports';
+
+/**
+ * Twilio error codes that mean this recipient will never take the message, whatever the status:
+ * invalid or unreachable number, not a mobile, opted out (STOP), blocked by geo permissions.
+ */
+const PERMANENT_CODES = new Set([21211, 21214, 21217, 21219, 21401, 21407, 21408, 21610, 21612, 21614, 21215, 13224, 13225, 13227]);
+
+/** Sorts anything the Twilio SDK threw into a retryable or a permanent delivery error. */
+export function twilioDeliveryError(err: unknown): DeliveryError {
+  const e = err as { status?: unknown; code?: unknown; message?: unknown };
+  const status = typeof e?.status === 'number' ? e.status : undefined;
+  const code = typeof e?.code === 'number' ? e.code : undefined;
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  // Without an HTTP status the request never got an answer (timeout, reset): worth another try.
+  if (status === undefined) return new DeliveryError(`twilio: ${message}`, false, code);
+  const permanent = (code !== undefined && PERMANENT_CODES.has(code)) || !isTransientStatus(status);
+  return new DeliveryError(`twilio ${status}${code ? ` (${code})` : ''}: ${message}`, permanent, code ?? status);
+}

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../../client/cli/tasks';
+import { testPool } from '../../support/db';
+import { seedNetwork } from '../../support/fixtures';
+import { seedCustomer, seedRequest } from '../../db/queries/seedRequests';
+import { captured } from './capture';
+
+const pool = testPool();
+let network: Awaited<ReturnType<typeof seedNetwork>>;
+
+beforeAll(async () => {
+  network = await seedNetwork(pool, { technicians: 1 });
+});
+afterAll(() => pool.end());
+
+async function seedTask(kind = 'complaint') {
+  const customerId = await seedCustomer(pool, network);
+  const requestId = await seedRequest(pool, network, { customerId });
+  const { rows } = await pool.query(`INSERT INTO agent_tasks (request_id, service_centre_id, kind, summary) VALUES ($1, $2, $3, 'complaint — Refrigerator: Not cooling') RETURNING id`, [
+    requestId,
+    network.centreId,
+    kind,
+  ]);
+  return String(rows[0].id);
+}
+
+describe('tasks CLI', () => {
+  it('lists, takes and closes a task', async () => {
+    const id = await seedTask();
+    const list = captured(pool);
+    expect(await run(['list', '--centre', network.centreId, '--status', 'open'], list.deps)).toBe(0);
+    expect(list.stdout()).toMatch(/id\s+status\s+kind\s+centre\s+created\s+assignee\s+summary\s+request/);
+    expect(list.stdout()).toMatch(new RegExp(`\\b${id}\\s+open\\s+complaint\\s+${network.centreId}`));
+
+    const take = captured(pool);
+    expect(await run(['take', '--task', id, '--agent', 'Kim Minji'], take.deps)).toBe(0);
+    expect(take.stdout()).toBe(`Task ${id} taken by Kim Minji.`);
+
+    const other = captured(pool);
+    expect(await run(['take', '--task', id, '--agent', 'Park'], other.deps)).toBe(1);
+    expect(other.stderr()).toBe(`Refused: cannot take task ${id}: Kim Minji has already taken it.`);
+
+    const close = captured(pool);
+    expect(await run(['close', '--task', id, '--resolution', 'Called the customer; technician revisits Friday', '--json'], close.deps)).toBe(0);
+    expect(close.json()).toMatchObject({ id: Number(id), status: 'closed', assignee: 'Kim Minji', resolution: 'Called the customer; technician revisits Friday' });
+
+    const closedList = captured(pool);
+    expect(await run(['list', '--centre', network.centreId, '--status', 'closed', '--json'], closedList.deps)).toBe(0);
+    expect(closedList.json().map((t: { id: number }) => t.id)).toContain(Number(id));
+  });
+
+  it('refuses to close an open task', async () => {
+    const id = await seedTask('usage_question');
+    const io = captured(pool);
+    expect(await run(['close', '--task', id, '--resolution', 'done'], io.deps)).toBe(1);
+    expect(io.stderr()).toBe(`Refused: cannot close task ${id}: it is still open: take it first.`);
+  });
+
+  it('refuses a task that does not exist naming --task', async () => {
+    const io = captured(pool);
+    expect(await run(['take', '--task', '1999999999', '--agent', 'Kim'], io.deps)).toBe(2);
+    expect(io.stderr()).toContain('--task: no task with id 1999999999');
+  });
+
+  it.each([
+    [['take', '--agent', 'Kim'], '--task is required'],
+    [['take', '--task', 'abc', '--agent', 'Kim'], '--task must be a positive whole number, got "abc"'],
+    [['take', '--task', '1'], '--agent is required'],
+    [['close', '--task', '1', '--resolution', '  '], '--resolution is required'],
+    [['list', '--status', 'pending'], '--status must be one of open, taken, closed, all, got "pending"'],
+    [['list', '--agent', 'Kim'], '--agent does not apply to list'],
+    [['assign', '--task', '1'], 'unknown command "assign"'],
+  ])('refuses %j with exit code 2', async (argv, message) => {
+    const io = captured(pool);
+    expect(await run(argv, io.deps)).toBe(2);
+    expect(io.stderr()).toContain(message);
+    expect(io.stderr()).toContain('Usage: npm run tasks');
+    expect(io.poolUses()).toBe(0);
+  });
+});

@@ -1,0 +1,143 @@
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import type { Pool } from '../../../db/pool';
+import { buildWebhookServer, type WebhookDeps } from '../../../client/webhooks/server';
+import { serviceRequestWorkflowId } from '../../../workflows/messages';
+import { seedNetwork } from '../../support/fixtures';
+import { surveyProbeQuery, surveyProbeStopSignal, type SurveyProbeRecord } from '../../support/workflows/surveyProbe';
+
+const PROBE_PATH = fileURLToPath(new URL('../../support/workflows/surveyProbe.ts', import.meta.url));
+export const PUBLIC_BASE_URL = 'https://hooks.example.test';
+export const TWILIO_TOKEN = 'test-twilio-auth-token';
+export const INBOUND_SECRET = 'inbound-secret-for-tests';
+export const INBOUND_DOMAIN = 'reply.example.test';
+
+/** A real Temporal worker running the probe on its own task queue. */
+export async function startProbeWorker(address: string) {
+  const taskQueue = `survey-probe-${randomBytes(4).toString('hex')}`;
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const nativeConnection = await NativeConnection.connect({ address });
+  const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowsPath: PROBE_PATH });
+  const running = worker.run();
+  const started: string[] = [];
+  return {
+    client,
+    connection,
+    async probe(requestId: string) {
+      started.push(requestId);
+      await client.workflow.start('surveyProbe', { taskQueue, workflowId: serviceRequestWorkflowId(requestId) });
+    },
+    async finish(requestId: string) {
+      const handle = client.workflow.getHandle(serviceRequestWorkflowId(requestId));
+      await handle.signal(surveyProbeStopSignal);
+      await handle.result();
+    },
+    async signals(requestId: string): Promise<SurveyProbeRecord[]> {
+      return client.workflow.getHandle(serviceRequestWorkflowId(requestId)).query(surveyProbeQuery);
+    },
+    async waitForSignals(requestId: string, count: number, timeoutMs = 20_000): Promise<SurveyProbeRecord[]> {
+      return waitFor(`${count} signals for ${requestId}`, async () => {
+        const got = await this.signals(requestId);
+        return got.length >= count ? got : undefined;
+      }, timeoutMs);
+    },
+    async stop() {
+      for (const id of started) await client.workflow.getHandle(serviceRequestWorkflowId(id)).signal(surveyProbeStopSignal).catch(() => undefined);
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
+}
+export type ProbeWorker = Awaited<ReturnType<typeof startProbeWorker>>;
+
+/** Polls until `check` returns something, or fails with what it was waiting for. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function buildTestServer(pool: Pool, temporal: Client, temporalConnection: Connection, overrides: Partial<WebhookDeps> = {}): Promise<FastifyInstance> {
+  return buildWebhookServer({
+    pool,
+    temporal,
+    temporalConnection,
+    log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    clock: () => new Date(),
+    settings: { publicBaseUrl: PUBLIC_BASE_URL, bodyLimitBytes: 64 * 1024, taskQueue: 'unused' },
+    providers: { twilioAuthToken: TWILIO_TOKEN, sendgridInboundSecret: INBOUND_SECRET, inboundEmailDomain: INBOUND_DOMAIN },
+    signalTimeoutMs: 3000,
+    ...overrides,
+  });
+}
+
+export interface SeededRequest {
+  requestId: string;
+  customerId: string;
+  mobile: string;
+  email: string | null;
+  centreId: string;
+}
+
+/** A customer and a service request of their own (random ids, never shared with another test). */
+export async function seedRequest(
+  pool: Pool,
+  options: { language?: 'ko' | 'en'; email?: string | null; emailRequested?: boolean; closed?: boolean; network?: Awaited<ReturnType<typeof seedNetwork>> } = {},
+): Promise<SeededRequest> {
+  const network = options.network ?? (await seedNetwork(pool, { technicians: 0 }));
+  const customerId = `cust-${randomBytes(5).toString('hex')}`;
+  const mobile = `+8210${String(10_000_000 + Math.floor(Math.random() * 89_999_999))}`;
+  const email = options.email === undefined ? `${customerId}@mail.example.test` : options.email;
+  await pool.query(
+    `INSERT INTO customers (id, name, email, mobile, language, time_zone, area_code, sensitivity_class, email_requested)
+     VALUES ($1, 'Kim Minji', $2, $3, $4, 'Asia/Seoul', $5, 'standard', $6)`,
+    [customerId, email, mobile, options.language ?? 'ko', network.areaCode, options.emailRequested ?? false],
+  );
+  const requestId = randomUUID();
+  await pool.query(
+    `INSERT INTO service_requests (id, workflow_id, customer_id, product_field, fault_description, area_code, service_centre_id, wanted_during, status)
+     VALUES ($1, $2, $3, $4, 'Not cooling', $5, $6, tstzrange(now(), now() + interval '1 day'), $7)`,
+    [requestId, serviceRequestWorkflowId(requestId), customerId, network.field, network.areaCode, network.centreId, options.closed ? 'closed' : 'open'],
+  );
+  return { requestId, customerId, mobile, email, centreId: network.centreId };
+}
+
+/** Records that the survey SMS went out for a request, as the outbox does. */
+export async function recordSurveySms(pool: Pool, requestId: string, recipient: string, providerId = `SM${randomBytes(16).toString('hex')}`) {
+  await pool.query(
+    `INSERT INTO outbox (idempotency_key, request_id, channel, purpose, recipient, body, mode, status, provider_message_id, sent_at)
+     VALUES ($1, $2, 'sms', 'survey', $3, '{}', 'live', 'sent', $4, now())`,
+    [`${serviceRequestWorkflowId(requestId)}:survey-sms:${randomBytes(3).toString('hex')}`, requestId, recipient, providerId],
+  );
+  return providerId;
+}
+
+/** X-Twilio-Signature as Twilio computes it: HMAC-SHA1 over the URL and the sorted parameters. */
+export function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
+  const data = url + Object.keys(params).sort().map((k) => k + params[k]).join('');
+  return createHmac('sha1', authToken).update(Buffer.from(data, 'utf8')).digest('base64');
+}
+
+/** Posts form parameters the way Twilio does, signed (or not, or wrongly). */
+export function postTwilio(app: FastifyInstance, path: string, params: Record<string, string>, signing: 'signed' | 'unsigned' | 'wrong' = 'signed') {
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', host: 'internal-host:3000' };
+  if (signing === 'signed') headers['x-twilio-signature'] = twilioSignature(TWILIO_TOKEN, `${PUBLIC_BASE_URL}${path}`, params);
+  if (signing === 'wrong') headers['x-twilio-signature'] = twilioSignature('another-token', `${PUBLIC_BASE_URL}${path}`, params);
+  return app.inject({ method: 'POST', url: path, headers, payload: new URLSearchParams(params).toString() });
+}
+
+export async function inboxRows(pool: Pool, requestId: string) {
+  const { rows } = await pool.query('SELECT id, source, event_id, kind, payload, status FROM inbox WHERE request_id = $1 ORDER BY id', [requestId]);
+  return rows as { id: string; source: string; event_id: string; kind: string; payload: Record<string, unknown>; status: string }[];
+}

@@ -1,0 +1,26 @@
+import { condition, defineQuery, defineSignal, setHandler } from '@temporalio/workflow';
+import { callOutcomeSignal, surveyDeliveryFailedSignal, surveyReplySignal } from '../../../workflows/messages';
+
+export interface SurveyProbeRecord {
+  signal: 'surveyReply' | 'callOutcome' | 'surveyDeliveryFailed';
+  payload: Record<string, unknown>;
+}
+
+export const surveyProbeQuery = defineQuery<SurveyProbeRecord[]>('surveyProbeSignals');
+export const surveyProbeStopSignal = defineSignal('surveyProbeStop');
+
+/**
+ * Stands in for the service-request workflow under its real id, recording the survey signals the
+ * webhooks send (with their exact payloads) through a real Temporal server.
+ */
+export async function surveyProbe(): Promise<SurveyProbeRecord[]> {
+  const received: SurveyProbeRecord[] = [];
+  let stopped = false;
+  setHandler(surveyReplySignal, (payload) => void received.push({ signal: 'surveyReply', payload: { ...payload } }));
+  setHandler(callOutcomeSignal, (payload) => void received.push({ signal: 'callOutcome', payload: { ...payload } }));
+  setHandler(surveyDeliveryFailedSignal, (payload) => void received.push({ signal: 'surveyDeliveryFailed', payload: { ...payload } }));
+  setHandler(surveyProbeQuery, () => received);
+  setHandler(surveyProbeStopSignal, () => void (stopped = true));
+  await condition(() => stopped);
+  return received;
+}

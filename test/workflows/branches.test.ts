@@ -1,0 +1,78 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  callOutcomeSignal,
+  getStateQuery,
+  jobCompletedSignal,
+  surveyReplySignal,
+  technicianChosenSignal,
+} from '../../workflows/messages';
+import { serviceRequestWorkflow } from '../../workflows/serviceRequest';
+import { fakeActivities } from './fakeActivities';
+import { DAY, requestInput, timeSkippingEnv, withWorker, workflowIdFor } from './harness';
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await timeSkippingEnv();
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+const at = () => new Date().toISOString();
+
+describe('service request workflow', () => {
+  it('phone answered with a rating: the keypad answer is the reply, no message survey is sent', async () => {
+    const { activities, called } = fakeActivities({ category: 'delighted' });
+    const input = requestInput();
+    const result = await withWorker(env, activities, async (taskQueue) => {
+      const handle = await env.client.workflow.start(serviceRequestWorkflow, { taskQueue, workflowId: workflowIdFor(input), args: [input] });
+      await handle.signal(technicianChosenSignal, { eventId: 'choice-1', technicianId: 'tech-b' });
+      await waitForStage(handle, 'awaiting_completion');
+      await handle.signal(jobCompletedSignal, { eventId: 'done-1', technicianId: 'tech-b', resolved: true, at: at() });
+      await waitForStage(handle, 'phone_attempt');
+      await handle.signal(callOutcomeSignal, { eventId: 'call-1', callSid: 'CA-fake', outcome: 'answered', rating: 5, at: at() });
+      return handle.result();
+    });
+    expect(result).toMatchObject({ closeReason: 'answered', replyCategory: 'delighted', incentivePoints: 500 });
+    expect(called('reserveTechnicianSlot')[0]?.args[0]).toMatchObject({ candidates: [{ technicianId: 'tech-b' }, { technicianId: 'tech-a' }] });
+    expect(called('sendSurveyEmail')).toHaveLength(0);
+    expect(called('sendSurveySms')).toHaveLength(0);
+    expect(called('classifyAndStoreReply')[0]?.args[0]).toMatchObject({ reply: { channel: 'voice', rating: 5 } });
+  });
+
+  it('no answer, then an email reply: the survey goes by email and the reply is rewarded once', async () => {
+    const { activities, called } = fakeActivities({ category: 'satisfied' });
+    const input = requestInput();
+    const result = await withWorker(env, activities, async (taskQueue) => {
+      const handle = await env.client.workflow.start(serviceRequestWorkflow, { taskQueue, workflowId: workflowIdFor(input), args: [input] });
+      await waitForStage(handle, 'awaiting_customer_choice');
+      await env.sleep('4h'); // no choice in time: the best candidate is taken
+      await waitForStage(handle, 'awaiting_completion');
+      await handle.signal(jobCompletedSignal, { eventId: 'done-1', technicianId: 'tech-a', resolved: true, at: at() });
+      await handle.signal(jobCompletedSignal, { eventId: 'done-1', technicianId: 'tech-a', resolved: true, at: at() });
+      await waitForStage(handle, 'phone_attempt');
+      await handle.signal(callOutcomeSignal, { eventId: 'call-1', callSid: 'CA-fake', outcome: 'no_answer', at: at() });
+      await waitForStage(handle, 'awaiting_reply');
+      await handle.signal(surveyReplySignal, { eventId: 'inbox-7', channel: 'email', inboxId: 7, at: at() });
+      await handle.signal(surveyReplySignal, { eventId: 'inbox-7', channel: 'email', inboxId: 7, at: at() });
+      return handle.result();
+    });
+    expect(result).toMatchObject({ closeReason: 'answered', replyCategory: 'satisfied' });
+    expect(called('sendSurveyEmail')).toHaveLength(1);
+    expect(called('grantReplyIncentive')).toHaveLength(1);
+    expect(called('classifyAndStoreReply')).toHaveLength(1);
+    expect(called('storeLateReply')).toHaveLength(0); // the duplicate delivery was ignored
+  });
+});
+
+async function waitForStage(handle: { query: (q: typeof getStateQuery) => Promise<{ stage: string }> }, stage: string) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const state = await handle.query(getStateQuery);
+    if (state.stage === stage) return;
+    if (Date.now() > deadline) throw new Error(`stage stayed ${state.stage}, expected ${stage}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+export { DAY };

@@ -1,0 +1,82 @@
+import type { ServiceRequestActivities } from '../../activities';
+import type { Booking, Candidate, ContactOptions, ReplyCategory } from '../../workflows/types';
+
+export interface FakeWorld {
+  calls: { name: string; args: unknown[] }[];
+  candidates: Candidate[];
+  contact: ContactOptions;
+  category: ReplyCategory;
+  contactWaitMs: number[];
+  permanentlyFailing: Set<'sms' | 'email' | 'voice'>;
+}
+
+const slot = (technicianId: string, slotId: number): Candidate => ({
+  technicianId,
+  slotId,
+  startsAt: '2026-11-23T01:00:00.000Z',
+  endsAt: '2026-11-23T03:00:00.000Z',
+});
+
+/**
+ * Activities that remember what they were asked and answer from a small in-memory world, so each
+ * workflow branch can be driven on the time-skipping server without PostgreSQL or providers.
+ */
+export function fakeActivities(overrides: Partial<FakeWorld> = {}) {
+  const world: FakeWorld = {
+    calls: [],
+    candidates: [slot('tech-a', 1), slot('tech-b', 2)],
+    contact: { voice: true, sms: true, email: true },
+    category: 'satisfied',
+    contactWaitMs: [],
+    permanentlyFailing: new Set(),
+    ...overrides,
+  };
+  const record = (name: string, args: unknown[]) => world.calls.push({ name, args });
+  const permanent = (channel: 'sms' | 'email' | 'voice') => {
+    if (world.permanentlyFailing.has(channel)) {
+      const err = new Error(`${channel} refused`);
+      // The same failure type the real outbox raises for a permanent provider error.
+      throw Object.assign(err, { name: 'PermanentDeliveryFailure' });
+    }
+  };
+
+  const activities: ServiceRequestActivities = {
+    registerServiceRequest: async (input) => {
+      record('registerServiceRequest', [input]);
+      return { requestId: input.requestId, customerId: input.customer.customerId, serviceCentreId: 'centre-gangnam', newCustomer: true, askForEmail: false };
+    },
+    findTechnicianCandidates: async (a) => (record('findTechnicianCandidates', [a]), world.candidates),
+    offerTechnicianChoice: async (a) => (record('offerTechnicianChoice', [a]), { offered: true }),
+    reserveTechnicianSlot: async (a): Promise<Booking | null> => {
+      record('reserveTechnicianSlot', [a]);
+      return a.candidates[0] ?? null;
+    },
+    dispatchJob: async (a) => void record('dispatchJob', [a]),
+    sendVisitNotice: async (a) => void record('sendVisitNotice', [a]),
+    contactOptions: async (a) => (record('contactOptions', [a]), world.contact),
+    contactHoursWait: async (a) => (record('contactHoursWait', [a]), world.contactWaitMs.shift() ?? 0),
+    placeSurveyCall: async (a) => {
+      record('placeSurveyCall', [a]);
+      permanent('voice');
+      return { callSid: 'CA-fake' };
+    },
+    sendSurveySms: async (a) => {
+      record('sendSurveySms', [a]);
+      permanent('sms');
+    },
+    sendSurveyEmail: async (a) => {
+      record('sendSurveyEmail', [a]);
+      permanent('email');
+    },
+    sendReplyReminder: async (a) => void record('sendReplyReminder', [a]),
+    classifyAndStoreReply: async (a) => (record('classifyAndStoreReply', [a]), { category: world.category }),
+    storeLateReply: async (a) => void record('storeLateReply', [a]),
+    grantReplyIncentive: async (a) => (record('grantReplyIncentive', [a]), 500),
+    openAgentTask: async (a) => void record('openAgentTask', [a]),
+    escalateToSupervisor: async (a) => void record('escalateToSupervisor', [a]),
+    recordJobCompleted: async (a) => void record('recordJobCompleted', [a]),
+    closeServiceRequest: async (a) => void record('closeServiceRequest', [a]),
+  };
+  const called = (name: string) => world.calls.filter((c) => c.name === name);
+  return { activities, world, called };
+}
