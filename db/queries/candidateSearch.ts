@@ -85,7 +85,8 @@ export function candidateSearchParams(q: CandidateSearch): unknown[] {
 }
 
 export async function searchCandidates(db: Queryable, q: CandidateSearch): Promise<CandidateRow[]> {
-  const { rows } = await db.query(CANDIDATE_SEARCH_SQL, candidateSearchParams(q));
+  // Named, so each connection plans the query once instead of on every search.
+  const { rows } = await db.query({ name: 'candidate-search', text: CANDIDATE_SEARCH_SQL, values: candidateSearchParams(q) });
   return rows.map((r) => ({
     technicianId: r.technician_id,
     slotId: Number(r.slot_id),

@@ -77,6 +77,12 @@ const FACTS = `
 const CSAT = `round(100.0 * count(*) FILTER (WHERE rating >= 4) / NULLIF(count(rating), 0), 1)::float8`;
 const AVERAGE = `round(avg(rating), 2)::float8`;
 
+// Survey calls and survey messages that actually went out; reminders are not surveys.
+const SURVEYS_SENT = `
+    FROM outbox o JOIN service_requests r ON r.id = o.request_id
+    WHERE o.purpose IN ('survey', 'survey-call') AND o.status = 'sent'
+      AND o.sent_at >= ${LOWER} AND o.sent_at < ${UPPER} AND ${CENTRE('r.service_centre_id')}`;
+
 /**
  * Surveys sent per channel against the answers they earned. An answer is credited to the channel it
  * came in on when a survey went out there, otherwise to the last survey message before it (a web
@@ -85,9 +91,7 @@ const AVERAGE = `round(avg(rating), 2)::float8`;
 const REPLY_RATE_SQL = `
   WITH surveyed AS (
     SELECT o.request_id, o.channel, bool_or(o.purpose = 'survey') AS is_message, max(o.sent_at) AS last_sent_at
-    FROM outbox o JOIN service_requests r ON r.id = o.request_id
-    WHERE o.purpose IN ('survey', 'survey-call') AND o.status = 'sent'
-      AND o.sent_at >= ${LOWER} AND o.sent_at < ${UPPER} AND ${CENTRE('r.service_centre_id')}
+    ${SURVEYS_SENT}
     GROUP BY o.request_id, o.channel
   ),
   credited AS (
@@ -112,11 +116,9 @@ const REPLY_RATE_SQL = `
 const SURVEY_TOTAL_SQL = `
   WITH surveyed AS (
     SELECT DISTINCT o.request_id
-    FROM outbox o JOIN service_requests r ON r.id = o.request_id
-    WHERE o.purpose IN ('survey', 'survey-call') AND o.status = 'sent'
-      AND o.sent_at >= ${LOWER} AND o.sent_at < ${UPPER} AND ${CENTRE('r.service_centre_id')}
-  )
-  , answered AS (
+    ${SURVEYS_SENT}
+  ),
+  answered AS (
     SELECT s.request_id, EXISTS (SELECT 1 FROM survey_replies sr WHERE sr.request_id = s.request_id AND NOT sr.late) AS replied
     FROM surveyed s
   )

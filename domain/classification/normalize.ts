@@ -4,8 +4,8 @@
  * full-width ASCII (common from Korean IMEs: "５점") is folded by hand.
  */
 export function normalizeText(raw: string): string {
-  let t = raw.normalize('NFC').replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
-  t = t.toLowerCase().replace(/[‘’‛`´]/g, "'").replace(/[“”„]/g, '"');
+  let t = foldFullWidth(raw.normalize('NFC')).toLowerCase();
+  t = t.replace(/[‘’‛`´]/g, "'").replace(/[“”„]/g, '"');
   // A line break ends a sentence; without this, negation scope would run across lines.
   t = t.replace(/\r\n?/g, '\n').replace(/([^\s.!?,;:])[ \t]*\n\s*/g, '$1. ').replace(/\s*\n\s*/g, ' ');
   t = t.replace(/\s+[-–—]+\s+/g, ', ');
@@ -14,6 +14,11 @@ export function normalizeText(raw: string): string {
   // "soooo goood" → "soo good": the lexicon spells each word with at most a double letter.
   t = t.replace(/([a-z])\1{2,}/g, '$1$1');
   return t.replace(/[ \t\u00a0]+/g, ' ').trim();
+}
+
+/** Full-width ASCII ("５점", "ｏｋ") to plain ASCII. */
+export function foldFullWidth(text: string): string {
+  return text.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
 }
 
 function expandContractions(t: string): string {

@@ -1,3 +1,5 @@
+import { foldFullWidth } from './normalize';
+
 export interface ExtractedRating {
   readonly rating: number;
   /** The text with a leading score removed, so "5 - great" is classified on "great". */
@@ -22,7 +24,8 @@ const INLINE = [
  * Reads a 1-5 score typed into a reply: a leading digit ("5", "4 good thanks", "2 - he was
  * late", "5점"), or a score stated inline ("I'd give it 4/5", "별점 4점").
  */
-export function extractRating(text: string): ExtractedRating | undefined {
+export function extractRating(raw: string): ExtractedRating | undefined {
+  const text = foldFullWidth(raw);
   const leading = LEADING.exec(text);
   if (leading?.[1]) {
     return { rating: Number(leading[1]), rest: text.slice(leading[0].length), source: 'leading-digit' };

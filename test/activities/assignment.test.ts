@@ -163,6 +163,43 @@ describe('reserveTechnicianSlot', () => {
   });
 });
 
+describe('reservation against a slot cancelled at the same moment', () => {
+  it('waits for the cancellation and then does not book the cancelled slot', async () => {
+    const base = morningInTwoDays();
+    const net = await seedNetwork(pool, { technicians: 1, slotsPerTechnician: 1, slotStart: base });
+    const { requestId } = await createRequest(pool, net, { window: { start: base, end: new Date(base.getTime() + DAY) } });
+    const acts = createAssignmentActivities(activityDeps(pool));
+    const [candidate] = await acts.findTechnicianCandidates({ requestId });
+
+    const canceller = await pool.connect();
+    try {
+      await canceller.query('BEGIN');
+      await canceller.query('SELECT 1 FROM technician_slots WHERE id = $1 FOR UPDATE', [candidate!.slotId]);
+      await canceller.query('UPDATE technician_slots SET cancelled_at = now() WHERE id = $1', [candidate!.slotId]);
+      const reservation = acts.reserveTechnicianSlot({ requestId, candidates: [candidate!] });
+      await until(async () => {
+        const { rows } = await pool.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO bookings%' AND query LIKE '%FOR SHARE OF s%'`,
+        );
+        return rows[0].n > 0;
+      });
+      await canceller.query('COMMIT');
+      expect(await reservation).toBeNull();
+    } finally {
+      canceller.release();
+    }
+    expect((await pool.query('SELECT 1 FROM bookings WHERE request_id = $1', [requestId])).rowCount).toBe(0);
+  });
+});
+
+async function until(check: () => Promise<boolean>, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('dispatch and visit notice', () => {
   it("sends the job with the customer's handling guidance to the technician, and the visit time to the customer", async () => {
     const base = morningInTwoDays();

@@ -2,14 +2,13 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   callOutcomeSignal,
-  getStateQuery,
   jobCompletedSignal,
   surveyReplySignal,
   technicianChosenSignal,
 } from '../../workflows/messages';
 import { serviceRequestWorkflow } from '../../workflows/serviceRequest';
 import { fakeActivities } from './fakeActivities';
-import { DAY, requestInput, timeSkippingEnv, withWorker, workflowIdFor } from './harness';
+import { requestInput, timeSkippingEnv, waitForStage, withWorker, workflowIdFor } from './harness';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -66,13 +65,3 @@ describe('service request workflow', () => {
   });
 });
 
-async function waitForStage(handle: { query: (q: typeof getStateQuery) => Promise<{ stage: string }> }, stage: string) {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const state = await handle.query(getStateQuery);
-    if (state.stage === stage) return;
-    if (Date.now() > deadline) throw new Error(`stage stayed ${state.stage}, expected ${stage}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-export { DAY };

@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { ServiceRequestActivities } from '../../activities';
 import type { Booking, Candidate, ContactOptions, ReplyCategory } from '../../workflows/types';
 
@@ -34,9 +35,8 @@ export function fakeActivities(overrides: Partial<FakeWorld> = {}) {
   const record = (name: string, args: unknown[]) => world.calls.push({ name, args });
   const permanent = (channel: 'sms' | 'email' | 'voice') => {
     if (world.permanentlyFailing.has(channel)) {
-      const err = new Error(`${channel} refused`);
-      // The same failure type the real outbox raises for a permanent provider error.
-      throw Object.assign(err, { name: 'PermanentDeliveryFailure' });
+      // The same failure the real outbox raises for a permanent provider error.
+      throw ApplicationFailure.nonRetryable(`${channel} refused`, 'PermanentDeliveryFailure');
     }
   };
 

@@ -6,8 +6,8 @@ import { inject } from 'vitest';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/searchAttributes';
 import type { ServiceRequestActivities } from '../../activities';
 import { WORKFLOWS_PATH } from '../../worker/createWorker';
-import { serviceRequestWorkflowId } from '../../workflows/messages';
-import type { FollowUpPolicy, ServiceRequestInput } from '../../workflows/types';
+import { getStateQuery, serviceRequestWorkflowId } from '../../workflows/messages';
+import type { FollowUpPolicy, ServiceRequestInput, ServiceRequestState, Stage } from '../../workflows/types';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -68,3 +68,14 @@ export async function withWorker<T>(
 
 export const workflowIdFor = (input: ServiceRequestInput) => serviceRequestWorkflowId(input.requestId);
 export { DAY, HOUR };
+
+/** Polls the workflow's state query until it reaches a stage (a condition, not a fixed sleep). */
+export async function waitForStage(handle: { query: (q: typeof getStateQuery) => Promise<ServiceRequestState> }, stage: Stage, timeoutMs = 30_000): Promise<ServiceRequestState> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = await handle.query(getStateQuery);
+    if (state.stage === stage) return state;
+    if (Date.now() > deadline) throw new Error(`stage stayed ${state.stage}, expected ${stage}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -52,7 +52,10 @@ export async function relayOnce(deps: DeliveryDeps, batchSize = 20): Promise<num
   try {
     await db.query('BEGIN');
     const { rows } = await db.query<{ id: string }>(
-      `SELECT id FROM inbox WHERE status = 'pending' AND next_attempt_at <= now() ORDER BY id LIMIT $1 FOR NO KEY UPDATE SKIP LOCKED`,
+      // A row nobody has tried yet is being delivered by the webhook that stored it; leave it a moment.
+      `SELECT id FROM inbox
+        WHERE status = 'pending' AND next_attempt_at <= now() AND (attempts > 0 OR received_at < now() - interval '10 seconds')
+        ORDER BY id LIMIT $1 FOR NO KEY UPDATE SKIP LOCKED`,
       [batchSize],
     );
     for (const { id } of rows) {

@@ -45,12 +45,21 @@ export function text(language: PageLanguage, key: TextKey, vars: Record<string, 
   return TEXTS[language][key].replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '');
 }
 
-/** A visit as the customer reads it: date and start in their zone and language, then the end time. */
+const KO_WEEKDAYS = ['월', '화', '수', '목', '금', '토', '일'];
+
+/**
+ * A date and time as the customer reads it, in their zone, on a 24-hour clock. Korean is spelled
+ * out here rather than left to the runtime's ICU data, which differs between Node builds.
+ */
+export function localDateTime(at: Date, timeZone: string, language: PageLanguage): string {
+  const d = DateTime.fromJSDate(at, { zone: timeZone });
+  if (language === 'ko') return `${d.year}년 ${d.month}월 ${d.day}일 (${KO_WEEKDAYS[d.weekday - 1]}) ${d.toFormat('HH:mm')}`;
+  return d.setLocale('en-GB').toFormat('ccc d LLL yyyy, HH:mm');
+}
+
+/** A visit: the start's date and time, then the end time. */
 export function visitTime(start: Date, end: Date, timeZone: string, language: PageLanguage): string {
-  const locale = language === 'ko' ? 'ko-KR' : 'en-GB';
-  const s = DateTime.fromJSDate(start, { zone: timeZone }).setLocale(locale);
-  const e = DateTime.fromJSDate(end, { zone: timeZone }).setLocale(locale);
-  return `${s.toLocaleString(DateTime.DATETIME_MED)} – ${e.toLocaleString(DateTime.TIME_SIMPLE)}`;
+  return `${localDateTime(start, timeZone, language)}–${DateTime.fromJSDate(end, { zone: timeZone }).toFormat('HH:mm')}`;
 }
 
 export function page(language: PageLanguage, title: string, body: string): string {
@@ -88,7 +97,7 @@ export function choiceForm(view: ChoiceView, deadline: Date, error?: string): st
   const intro = text(lang, 'intro', {
     centre: view.centre,
     product: view.product,
-    deadline: DateTime.fromJSDate(deadline, { zone: view.timeZone }).setLocale(lang === 'ko' ? 'ko-KR' : 'en-GB').toLocaleString(DateTime.DATETIME_MED),
+    deadline: localDateTime(deadline, view.timeZone, lang),
   });
   const offers = view.offers
     .map(

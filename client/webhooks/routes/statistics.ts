@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Pool } from '../../../db/pool';
 import { statisticsReport } from '../../../db/queries/statistics';
 import { STATISTICS_PAGE } from './statisticsPage';
+import { describeIssues } from './zodErrors';
 
 export interface StatisticsRouteOptions {
   pool: Pool;
@@ -49,7 +50,7 @@ export const statisticsRoutes =
 
       guarded.get('/stats', async (req, reply) => {
         const parsed = query.safeParse(req.query);
-        if (!parsed.success) return reply.code(400).type('text/plain; charset=utf-8').send(describe(parsed.error));
+        if (!parsed.success) return reply.code(400).type('text/plain; charset=utf-8').send(describeIssues(parsed.error));
         return reply
           .type('text/html; charset=utf-8')
           .header('content-security-policy', "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -58,7 +59,7 @@ export const statisticsRoutes =
 
       guarded.get('/stats/data.json', async (req, reply) => {
         const parsed = query.safeParse(req.query);
-        if (!parsed.success) return reply.code(400).send({ error: describe(parsed.error) });
+        if (!parsed.success) return reply.code(400).send({ error: describeIssues(parsed.error) });
         const range = withDefaults(parsed.data, timeZone, clock());
         if (range.to <= range.from) return reply.code(400).send({ error: 'to must be after from (to is exclusive)' });
         return statisticsReport(pool, { ...range, timeZone, centreId: parsed.data.centre });
@@ -86,8 +87,4 @@ function withDefaults(q: { from?: string; to?: string }, timeZone: string, now: 
     from: q.from ?? iso(new Date(Date.UTC(y, m - 12, 1))),
     to: q.to ?? iso(new Date(Date.UTC(y, m - 1, d + 1))),
   };
-}
-
-function describe(error: z.ZodError): string {
-  return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 }

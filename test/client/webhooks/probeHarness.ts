@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { serviceRequestWorkflowId } from '../../../workflows/messages';
 import { probeSignalsQuery, probeStopSignal, type ProbeRecord } from '../../support/workflows/assignmentProbe';
 
@@ -9,6 +9,11 @@ const PROBE_PATH = fileURLToPath(new URL('../../support/workflows/assignmentProb
 
 /** A real Temporal client plus a worker running the probe workflow on a task queue of its own. */
 export async function startProbeHarness(address: string) {
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    // Already installed in this test process: keep that one.
+  }
   const taskQueue = `assignment-probe-${randomBytes(4).toString('hex')}`;
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });

@@ -1,0 +1,132 @@
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createAssignmentActivities } from '../../../activities/assignment';
+import { hashToken, issueToken } from '../../../activities/messaging/tokens';
+import { choiceRoutes } from '../../../client/webhooks/routes/choice';
+import type { Pool } from '../../../db/pool';
+import { activityDeps, createRequest } from '../../activities/assignmentFixtures';
+import { testPool } from '../../support/db';
+import { seedNetwork } from '../../support/fixtures';
+import { startProbeHarness, type ProbeHarness } from './probeHarness';
+
+let pool: Pool;
+let harness: ProbeHarness;
+let app: FastifyInstance;
+const probed: string[] = [];
+
+beforeAll(async () => {
+  pool = testPool();
+  harness = await startProbeHarness(inject('temporalAddress'));
+  app = Fastify({ logger: false });
+  await app.register(formbody);
+  await app.register(
+    choiceRoutes({
+      pool,
+      temporal: harness.client,
+      temporalConnection: harness.connection,
+      log: pino({ level: 'silent' }),
+      clock: () => new Date(),
+      settings: { publicBaseUrl: 'http://localhost:3000', bodyLimitBytes: 1_048_576, taskQueue: 'unused' },
+    }),
+  );
+});
+afterAll(async () => {
+  await app?.close();
+  await harness?.stop(probed);
+  await pool?.end();
+});
+
+/** A request with offered candidates, its choice token, and (by default) a running workflow. */
+async function offered(options: { language?: 'ko' | 'en'; expiresInMs?: number; probe?: boolean } = {}) {
+  // 10:00 Seoul three days ahead: the page must show 10:00, not 01:00 UTC.
+  const now = new Date();
+  const slotStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 3, 1));
+  const net = await seedNetwork(pool, { technicians: 2, slotsPerTechnician: 1, slotStart });
+  const { requestId, customerId } = await createRequest(pool, net, { language: options.language, timeZone: 'Asia/Seoul' });
+  const candidates = await createAssignmentActivities(activityDeps(pool)).findTechnicianCandidates({ requestId });
+  const token = await issueToken(pool, 'choice', requestId, customerId, new Date(Date.now() + (options.expiresInMs ?? 3_600_000)));
+  if (options.probe !== false) {
+    await harness.probe(requestId);
+    probed.push(requestId);
+  }
+  return { net, requestId, token, candidates };
+}
+
+const choose = (token: string, technicianId?: string) =>
+  app.inject({ method: 'POST', url: `/choose/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: technicianId === undefined ? '' : `technicianId=${encodeURIComponent(technicianId)}` });
+
+describe('choice page', () => {
+  it('lists the offered technicians with introductions and the visit time in the customer’s zone and language', async () => {
+    const en = await offered({ language: 'en', probe: false });
+    const page = await app.inject({ method: 'GET', url: `/choose/${en.token}` });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.body).toContain('name="viewport"');
+    expect(page.body).toContain('Choose your technician');
+    expect(page.body).toContain('Technician 0');
+    expect(page.body).toContain('Technician 1');
+    expect(page.body).toContain('Ten years of refrigerator repairs.');
+    expect(page.body).toMatch(/[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4}, 10:00–12:00/);
+    for (const c of en.candidates) expect(page.body).toContain(`value="${c.technicianId}"`);
+
+    const ko = await offered({ language: 'ko', probe: false });
+    const koPage = await app.inject({ method: 'GET', url: `/choose/${ko.token}` });
+    expect(koPage.body).toContain('<html lang="ko">');
+    expect(koPage.body).toContain('기사 선택');
+    expect(koPage.body).toMatch(/\d{4}년 \d{1,2}월 \d{1,2}일 \([월화수목금토일]\) 10:00–12:00/);
+  });
+
+  it('signals the choice once, spends the token, and confirms', async () => {
+    const { requestId, token, candidates } = await offered();
+    const pick = candidates[1]!;
+    const res = await choose(token, pick.technicianId);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Thank you');
+    expect(res.body).toContain('Technician 1');
+
+    const [signal] = await harness.waitForSignals(requestId, 1);
+    expect(signal).toEqual({ signal: 'technicianChosen', payload: { eventId: `choice:${hashToken(token)}`, technicianId: pick.technicianId } });
+    expect((await pool.query('SELECT used_at FROM access_tokens WHERE token_hash = $1', [hashToken(token)])).rows[0].used_at).not.toBeNull();
+
+    const twice = await choose(token, pick.technicianId);
+    expect(twice.statusCode).toBe(409);
+    expect((await app.inject({ method: 'GET', url: `/choose/${token}` })).statusCode).toBe(409);
+  });
+
+  it('lets only one of two simultaneous submissions through', async () => {
+    const { requestId, token, candidates } = await offered();
+    const results = await Promise.all([choose(token, candidates[0]!.technicianId), choose(token, candidates[1]!.technicianId)]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    await harness.waitForSignals(requestId, 1);
+    const again = await harness.signals(requestId);
+    expect(again).toHaveLength(1);
+  });
+
+  it('refuses a technician who was not offered, naming them, and keeps the token usable', async () => {
+    const { token } = await offered({ probe: false });
+    const res = await choose(token, 'tech-intruder');
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('Technician &quot;tech-intruder&quot; was not offered for this request.');
+    expect((await choose(token)).statusCode).toBe(400);
+    expect((await app.inject({ method: 'GET', url: `/choose/${token}` })).statusCode).toBe(200);
+  });
+
+  it('answers 404 for an unknown token, 410 for an expired one, 410 when the request has no workflow (token kept)', async () => {
+    const unknown = await app.inject({ method: 'GET', url: '/choose/nope', headers: { 'accept-language': 'ko-KR,ko;q=0.9' } });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.body).toContain('유효하지 않은 링크');
+    expect((await choose('nope', 'x')).statusCode).toBe(404);
+
+    const expired = await offered({ expiresInMs: -1000, probe: false });
+    expect((await app.inject({ method: 'GET', url: `/choose/${expired.token}` })).statusCode).toBe(410);
+    expect((await choose(expired.token, expired.candidates[0]!.technicianId)).statusCode).toBe(410);
+
+    const orphan = await offered({ probe: false });
+    const res = await choose(orphan.token, orphan.candidates[0]!.technicianId);
+    expect(res.statusCode).toBe(410);
+    expect(res.body).toContain('no longer waiting for a choice');
+    expect((await pool.query('SELECT used_at FROM access_tokens WHERE token_hash = $1', [hashToken(orphan.token)])).rows[0].used_at).toBeNull();
+  });
+});

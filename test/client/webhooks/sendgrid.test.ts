@@ -1,0 +1,163 @@
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { issueToken } from '../../../activities/messaging/tokens';
+import type { Pool } from '../../../db/pool';
+import { testPool } from '../../support/db';
+import { buildTestServer, INBOUND_DOMAIN, INBOUND_SECRET, inboxRows, seedRequest, startProbeWorker, type ProbeWorker } from './surveyHarness';
+
+/** A multipart body laid out like SendGrid Inbound Parse (parsed mode): one part per field, plus files. */
+function inboundParseBody(fields: Record<string, string>, files: { name: string; filename: string; type: string; content: string }[] = []) {
+  const boundary = `xYzZY${randomBytes(8).toString('hex')}`;
+  const parts = Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
+  for (const f of files) parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="${f.name}"; filename="${f.filename}"\r\nContent-Type: ${f.type}\r\n\r\n${f.content}\r\n`);
+  return { payload: Buffer.from(`${parts.join('')}--${boundary}--\r\n`, 'utf8'), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+describe('SendGrid webhooks', () => {
+  let pool: Pool;
+  let probe: ProbeWorker;
+  let app: FastifyInstance;
+  const keys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  // As the Mail Settings page shows it: base64 DER, no PEM armour.
+  const publicKey = keys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+
+  beforeAll(async () => {
+    pool = testPool();
+    probe = await startProbeWorker(inject('temporalAddress'));
+    app = await buildTestServer(pool, probe.client, probe.connection, {
+      providers: { sendgridInboundSecret: INBOUND_SECRET, sendgridEventPublicKey: publicKey, inboundEmailDomain: INBOUND_DOMAIN },
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await probe?.stop();
+    await pool?.end();
+  });
+
+  async function emailSurvey(options: { closed?: boolean } = {}) {
+    const req = await seedRequest(pool, options);
+    const token = await issueToken(pool, 'email-reply', req.requestId, req.customerId, new Date(Date.now() + 86_400_000));
+    return { ...req, token, address: `reply+${token}@${INBOUND_DOMAIN}` };
+  }
+  const parseFields = (to: string, text: string, messageId = `<${randomBytes(6).toString('hex')}@mail.example.test>`) => ({
+    headers: `Received: by mx.sendgrid.net\nMessage-ID: ${messageId}\nFrom: Kim Minji <minji@mail.example.test>\nTo: ${to}\nSubject: Re: How was your repair?`,
+    dkim: '{@mail.example.test : pass}',
+    to,
+    from: 'Kim Minji <minji@mail.example.test>',
+    subject: 'Re: How was your repair?',
+    text,
+    sender_ip: '203.0.113.5',
+    envelope: JSON.stringify({ to: [to], from: 'minji@mail.example.test' }),
+    attachments: '0',
+    charsets: JSON.stringify({ to: 'UTF-8', subject: 'UTF-8', text: 'UTF-8', from: 'UTF-8' }),
+    SPF: 'pass',
+    spam_score: '0.1',
+  });
+  const postInbound = (secret: string, body: ReturnType<typeof inboundParseBody>) =>
+    app.inject({ method: 'POST', url: `/webhooks/sendgrid/inbound/${secret}`, headers: { 'content-type': body.contentType }, payload: body.payload });
+
+  it('stores the visible text of an email reply (quote and signature cut) and signals it once', async () => {
+    const s = await emailSurvey();
+    await probe.probe(s.requestId);
+    const text = '5 - 기사님이 정말 친절하셨어요.\n\nSent from my iPhone\n\n2026년 11월 3일 (화) 오후 2:10, Gangnam Service <service@centre.example>님이 작성:\n> 수리는 어떠셨나요?\n> 1-5점으로 답해 주세요';
+    const body = inboundParseBody(parseFields(s.address, text), [{ name: 'attachment1', filename: 'photo.jpg', type: 'image/jpeg', content: 'JPEGDATA' }]);
+    const res = await postInbound(INBOUND_SECRET, body);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'delivered' });
+    expect((await postInbound(INBOUND_SECRET, body)).statusCode).toBe(200); // SendGrid retrying
+
+    const rows = await inboxRows(pool, s.requestId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.payload).toMatchObject({ text: '5 - 기사님이 정말 친절하셨어요.', rating: 5, raw: { subject: 'Re: How was your repair?', attachmentFiles: 1 } });
+    const signals = await probe.waitForSignals(s.requestId, 1);
+    expect(signals).toEqual([{ signal: 'surveyReply', payload: { eventId: expect.stringMatching(/^sendgrid-inbound:</), channel: 'email', inboxId: Number(rows[0]!.id), rating: 5, at: expect.any(String) } }]);
+  });
+
+  it('refuses a wrong secret (nothing stored), an unknown reply address and a non-multipart body', async () => {
+    const s = await emailSurvey();
+    const wrong = await postInbound('not-the-secret', inboundParseBody(parseFields(s.address, '5')));
+    expect(wrong.statusCode).toBe(403);
+    expect(await inboxRows(pool, s.requestId)).toHaveLength(0);
+    const unknown = await postInbound(INBOUND_SECRET, inboundParseBody(parseFields(`reply+${'A'.repeat(22)}@${INBOUND_DOMAIN}`, '5')));
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error).toBe('unknown reply address');
+    const json = await app.inject({ method: 'POST', url: `/webhooks/sendgrid/inbound/${INBOUND_SECRET}`, headers: { 'content-type': 'application/json' }, payload: '{}' });
+    expect(json.statusCode).toBe(415);
+  });
+
+  it('refuses an oversized field with 413 and stores nothing', async () => {
+    const s = await emailSurvey();
+    const res = await postInbound(INBOUND_SECRET, inboundParseBody(parseFields(s.address, 'x'.repeat(80 * 1024))));
+    expect(res.statusCode).toBe(413);
+    expect(await inboxRows(pool, s.requestId)).toHaveLength(0);
+  });
+
+  it('keeps a reply to a closed request as late, with a note', async () => {
+    const s = await emailSurvey({ closed: true });
+    const res = await postInbound(INBOUND_SECRET, inboundParseBody(parseFields(s.address, '3 okay')));
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'late', note: expect.stringContaining('closed') });
+    const stored = await pool.query('SELECT channel, rating, late FROM survey_replies WHERE request_id = $1', [s.requestId]);
+    expect(stored.rows).toEqual([{ channel: 'email', rating: 3, late: true }]);
+  });
+
+  describe('Event Webhook', () => {
+    const signed = (events: unknown[], key = keys.privateKey) => {
+      const payload = JSON.stringify(events);
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const signature = sign('sha256', Buffer.from(timestamp + payload), key).toString('base64');
+      return { payload, headers: { 'content-type': 'application/json', 'x-twilio-email-event-webhook-signature': signature, 'x-twilio-email-event-webhook-timestamp': timestamp } };
+    };
+    const event = (requestId: string, fields: Record<string, unknown>) => ({
+      email: 'minji@mail.example.test', timestamp: Math.floor(Date.now() / 1000), 'smtp-id': '<x@sendgrid>', sg_event_id: randomBytes(12).toString('base64url'), sg_message_id: 'sg-msg-0001.filter', requestId, purpose: 'survey', ...fields,
+    });
+
+    it('a bounced survey email withdraws email consent and becomes the delivery-failed signal, once', async () => {
+      const s = await emailSurvey();
+      await probe.probe(s.requestId);
+      const bounce = event(s.requestId, { event: 'bounce', type: 'bounce', status: '5.1.1', reason: '550 5.1.1 user unknown' });
+      const body = signed([event(s.requestId, { event: 'processed' }), bounce, event(s.requestId, { event: 'delivered', response: '250 OK' })]);
+      const res = await app.inject({ method: 'POST', url: '/webhooks/sendgrid/events', headers: body.headers, payload: body.payload });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ received: 3, acted: 1 });
+      expect((await app.inject({ method: 'POST', url: '/webhooks/sendgrid/events', headers: body.headers, payload: body.payload })).statusCode).toBe(200);
+      const signals = await probe.waitForSignals(s.requestId, 1);
+      expect(signals).toEqual([{ signal: 'surveyDeliveryFailed', payload: { eventId: `sendgrid-event:${bounce.sg_event_id}`, channel: 'email', reason: 'email bounce: 550 5.1.1 user unknown' } }]);
+      const optOut = await pool.query(`SELECT channel FROM contact_opt_outs WHERE customer_id = $1`, [s.customerId]);
+      expect(optOut.rows).toEqual([{ channel: 'email' }]);
+      expect(await inboxRows(pool, s.requestId)).toHaveLength(1);
+    });
+
+    it('a spam report withdraws consent without a fallback', async () => {
+      const s = await emailSurvey();
+      const body = signed([event(s.requestId, { event: 'spamreport' })]);
+      const res = await app.inject({ method: 'POST', url: '/webhooks/sendgrid/events', headers: body.headers, payload: body.payload });
+      expect(res.statusCode).toBe(200);
+      expect((await pool.query(`SELECT reason FROM contact_opt_outs WHERE customer_id = $1`, [s.customerId])).rows).toEqual([{ reason: 'email spamreport: spamreport' }]);
+      expect(await inboxRows(pool, s.requestId)).toHaveLength(0);
+    });
+
+    it('refuses unsigned, wrongly signed and tampered batches and changes nothing', async () => {
+      const s = await emailSurvey();
+      const events = [event(s.requestId, { event: 'dropped', reason: 'Bounced Address' })];
+      const body = signed(events);
+      const unsigned = await app.inject({ method: 'POST', url: '/webhooks/sendgrid/events', headers: { 'content-type': 'application/json' }, payload: body.payload });
+      expect(unsigned.statusCode).toBe(401);
+      const otherKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
+      const wrong = signed(events, otherKey);
+      expect((await app.inject({ method: 'POST', url: '/webhooks/sendgrid/events', headers: wrong.headers, payload: wrong.payload })).statusCode).toBe(403);
+      const tampered = await app.inject({ method: 'POST', url: '/webhooks/sendgrid/events', headers: body.headers, payload: body.payload.replace('dropped', 'bounce') });
+      expect(tampered.statusCode).toBe(403);
+      expect((await pool.query(`SELECT 1 FROM contact_opt_outs WHERE customer_id = $1`, [s.customerId])).rowCount).toBe(0);
+      expect(await inboxRows(pool, s.requestId)).toHaveLength(0);
+    });
+
+    it('answers 400 for a signed body that is not an event array', async () => {
+      const body = signed({ event: 'bounce' } as unknown as unknown[]);
+      const res = await app.inject({ method: 'POST', url: '/webhooks/sendgrid/events', headers: body.headers, payload: body.payload });
+      expect(res.statusCode).toBe(400);
+    });
+  });
+});

@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { technicianRoutes } from '../../../client/webhooks/routes/technicians';
+import type { Pool } from '../../../db/pool';
+import { bookSlot, createRequest, slotsOf, technicianToken } from '../../activities/assignmentFixtures';
+import { testPool } from '../../support/db';
+import { seedNetwork } from '../../support/fixtures';
+import { startProbeHarness, type ProbeHarness } from './probeHarness';
+
+let pool: Pool;
+let harness: ProbeHarness;
+let app: FastifyInstance;
+const probed: string[] = [];
+
+beforeAll(async () => {
+  pool = testPool();
+  harness = await startProbeHarness(inject('temporalAddress'));
+  app = Fastify({ logger: false });
+  await app.register(formbody);
+  await app.register(
+    technicianRoutes({
+      pool,
+      temporal: harness.client,
+      temporalConnection: harness.connection,
+      log: pino({ level: 'silent' }),
+      clock: () => new Date(),
+      settings: { publicBaseUrl: 'http://localhost:3000', bodyLimitBytes: 1_048_576, taskQueue: 'unused' },
+    }),
+  );
+});
+afterAll(async () => {
+  await app?.close();
+  await harness?.stop(probed);
+  await pool?.end();
+});
+
+/** A technician holding the booking of a request whose workflow (the probe) is running. */
+async function bookedJob(options: { probe?: boolean } = {}) {
+  const net = await seedNetwork(pool, { technicians: 2, slotsPerTechnician: 1 });
+  const [mine, theirs] = net.technicianIds as [string, string];
+  const { requestId, customerId } = await createRequest(pool, net);
+  await bookSlot(pool, requestId, (await slotsOf(pool, mine))[0]!.id);
+  if (options.probe !== false) {
+    await harness.probe(requestId);
+    probed.push(requestId);
+  }
+  return { net, requestId, customerId, mine, theirs, token: await technicianToken(pool, mine), otherToken: await technicianToken(pool, theirs) };
+}
+
+function report(token: string | undefined, requestId: string, body: unknown) {
+  return app.inject({
+    method: 'POST',
+    url: `/technicians/jobs/${requestId}/progress`,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    payload: body as Record<string, unknown>,
+  });
+}
+
+describe('technician progress endpoint', () => {
+  it('needs the technician’s own bearer token', async () => {
+    const { requestId, mine } = await bookedJob({ probe: false });
+    expect((await report(undefined, requestId, { status: 'en_route' })).statusCode).toBe(401);
+    expect((await report('not-a-token', requestId, { status: 'en_route' })).statusCode).toBe(401);
+    const token = await technicianToken(pool, mine);
+    await pool.query('UPDATE technicians SET active = false WHERE id = $1', [mine]);
+    const inactive = await report(token, requestId, { status: 'en_route' });
+    expect(inactive.statusCode).toBe(403);
+    expect(inactive.json().error).toBe(`technician ${mine} is not active`);
+  });
+
+  it('stores each report and signals the workflow once per event id', async () => {
+    const { requestId, mine, token } = await bookedJob();
+    const first = await report(token, requestId, { eventId: 'e-1', status: 'en_route', note: 'leaving the depot' });
+    expect(first.statusCode).toBe(201);
+    expect(first.json()).toMatchObject({ eventId: 'e-1', status: 'en_route', duplicate: false, signalled: true });
+    const again = await report(token, requestId, { eventId: 'e-1', status: 'en_route' });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ duplicate: true });
+    const generated = await report(token, requestId, { status: 'arrived' });
+    expect(generated.statusCode).toBe(201);
+
+    const rows = await pool.query('SELECT event_id, status, note, signalled_at FROM technician_progress WHERE request_id = $1 ORDER BY id', [requestId]);
+    expect(rows.rows.map((r) => [r.event_id, r.status, r.note])).toEqual([
+      [`technician:${mine}:e-1`, 'en_route', 'leaving the depot'],
+      [`technician:${mine}:${generated.json().eventId}`, 'arrived', null],
+    ]);
+    expect(rows.rows.every((r) => r.signalled_at !== null)).toBe(true);
+
+    const signals = await harness.waitForSignals(requestId, 3);
+    expect(signals.map((s) => s.signal)).toEqual(['technicianProgress', 'technicianProgress', 'technicianProgress']);
+    expect(signals[0]!.payload).toEqual({ eventId: `technician:${mine}:e-1`, technicianId: mine, status: 'en_route', at: first.json().reportedAt });
+    // The repeat carried the same event id, so the workflow's own de-duplication drops it.
+    expect((signals[1]!.payload as { eventId: string }).eventId).toBe(`technician:${mine}:e-1`);
+  });
+
+  it('takes completion with the result and a re-judged sensitivity class, stored for the next visit', async () => {
+    const { requestId, customerId, mine, token } = await bookedJob();
+    const cls = `calm-${randomUUID().slice(0, 8)}`;
+    await pool.query(`INSERT INTO sensitivity_classes (code, label, guidance_en, guidance_ko) VALUES ($1, 'Calm', 'Explain slowly.', '천천히 설명하세요.')`, [cls]);
+
+    const done = await report(token, requestId, { eventId: 'done-1', status: 'completed', resolved: true, sensitivityClass: cls, note: 'compressor relay replaced' });
+    expect(done.statusCode).toBe(201);
+    expect((await pool.query('SELECT sensitivity_class FROM customers WHERE id = $1', [customerId])).rows[0].sensitivity_class).toBe(cls);
+    const judged = await pool.query('SELECT previous_class, new_class, technician_id FROM sensitivity_judgements WHERE request_id = $1', [requestId]);
+    expect(judged.rows).toEqual([{ previous_class: 'standard', new_class: cls, technician_id: mine }]);
+    expect((await pool.query('SELECT resolved FROM technician_progress WHERE request_id = $1', [requestId])).rows).toEqual([{ resolved: true }]);
+
+    const [signal] = await harness.waitForSignals(requestId, 1);
+    expect(signal).toEqual({ signal: 'jobCompleted', payload: { eventId: `technician:${mine}:done-1`, technicianId: mine, resolved: true, at: done.json().reportedAt } });
+  });
+
+  it('refuses a job that is not theirs, an unknown request, and bad bodies, naming the problem and writing nothing', async () => {
+    const { requestId, mine, theirs, token, otherToken } = await bookedJob({ probe: false });
+    const notTheirs = await report(otherToken, requestId, { status: 'en_route' });
+    expect(notTheirs.statusCode).toBe(403);
+    expect(notTheirs.json().error).toBe(`service request ${requestId} is not assigned to technician ${theirs}`);
+
+    const unknown = randomUUID();
+    expect((await report(token, unknown, { status: 'en_route' })).json()).toEqual({ error: `service request ${unknown} is not registered` });
+    expect((await report(token, unknown, { status: 'en_route' })).statusCode).toBe(404);
+    expect((await report(token, 'not-a-uuid', { status: 'en_route' })).statusCode).toBe(404);
+
+    const bad: [unknown, RegExp][] = [
+      [{ status: 'lunch' }, /^status: /],
+      [{}, /^status: /],
+      [{ status: 'completed' }, /^resolved: is required when status is completed$/],
+      [{ status: 'working', resolved: true }, /^resolved: goes only with status completed$/],
+      [{ status: 'working', sensitivityClass: 'standard' }, /^sensitivityClass: goes only with status completed$/],
+      [{ status: 'en_route', note: 'x'.repeat(2001) }, /^note: /],
+    ];
+    for (const [body, message] of bad) {
+      const r = await report(token, requestId, body);
+      expect(r.statusCode, JSON.stringify(body)).toBe(400);
+      expect(r.json().error).toMatch(message);
+    }
+    const unknownClass = await report(token, requestId, { status: 'completed', resolved: false, sensitivityClass: 'volcanic' });
+    expect(unknownClass.statusCode).toBe(400);
+    expect(unknownClass.json().error).toBe('sensitivityClass "volcanic" is not a known sensitivity class');
+
+    expect((await pool.query('SELECT 1 FROM technician_progress WHERE request_id = $1', [requestId])).rowCount).toBe(0);
+    expect(mine).toBeDefined();
+  });
+
+  it('refuses an event id reused for a different report, and keeps a report whose workflow has ended', async () => {
+    const { requestId, token } = await bookedJob({ probe: false });
+    const stored = await report(token, requestId, { eventId: 'e-9', status: 'working' });
+    expect(stored.statusCode).toBe(200);
+    expect(stored.json()).toMatchObject({ signalled: false });
+    const reused = await report(token, requestId, { eventId: 'e-9', status: 'arrived' });
+    expect(reused.statusCode).toBe(409);
+    expect(reused.json().error).toBe('eventId was already used for a different report');
+  });
+});
+
+describe('technician slots endpoint', () => {
+  function slots(token: string, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: Record<string, unknown>) {
+    return app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, payload });
+  }
+
+  it('registers, refuses overlaps and past slots, lists and cancels the technician’s own slots', async () => {
+    const net = await seedNetwork(pool, { technicians: 2, slotsPerTechnician: 0 });
+    const token = await technicianToken(pool, net.technicianIds[0]!);
+    const otherToken = await technicianToken(pool, net.technicianIds[1]!);
+    const day = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
+
+    const created = await slots(token, 'POST', '/technicians/slots', { date: day, slots: ['09:00-11:00', '13:00-15:00'] });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().slots.map((s: { label: string }) => s.label)).toEqual(['09:00-11:00', '13:00-15:00']);
+
+    const overlap = await slots(token, 'POST', '/technicians/slots', { date: day, slots: ['16:00-17:00', '10:00-12:00'] });
+    expect(overlap.statusCode).toBe(409);
+    expect(overlap.json().error).toBe(`slot 10:00-12:00 on ${day} overlaps an existing slot 09:00-11:00`);
+    const past = await slots(token, 'POST', '/technicians/slots', { date: '2020-01-06', slots: ['09:00-11:00'] });
+    expect(past.statusCode).toBe(400);
+    expect(past.json().error).toBe('slot 09:00-11:00 on 2020-01-06 starts in the past');
+    const badBody = await slots(token, 'POST', '/technicians/slots', { date: day, slots: [] });
+    expect(badBody.statusCode).toBe(400);
+    expect(badBody.json().error).toMatch(/^slots: /);
+
+    const listed = await slots(token, 'GET', `/technicians/slots?date=${day}`);
+    expect(listed.json().slots.map((s: { label: string }) => s.label)).toEqual(['09:00-11:00', '13:00-15:00']);
+
+    const first = created.json().slots[0].id;
+    expect((await slots(otherToken, 'DELETE', `/technicians/slots/${first}`)).statusCode).toBe(404);
+    expect((await slots(token, 'DELETE', `/technicians/slots/${first}`)).json()).toEqual({ slotId: first, releasedRequestId: null });
+    expect((await slots(token, 'GET', `/technicians/slots?date=${day}`)).json().slots).toHaveLength(1);
+  });
+});

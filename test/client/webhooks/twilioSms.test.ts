@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { render } from '../../../activities/messaging/templates';
+import type { Pool } from '../../../db/pool';
+import { testPool } from '../../support/db';
+import { buildTestServer, inboxRows, postTwilio, recordSurveySms, seedRequest, startProbeWorker, type ProbeWorker } from './surveyHarness';
+
+const sid = (prefix: string) => `${prefix}${randomBytes(16).toString('hex')}`;
+
+describe('Twilio SMS webhooks', () => {
+  let pool: Pool;
+  let probe: ProbeWorker;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    pool = testPool();
+    probe = await startProbeWorker(inject('temporalAddress'));
+    app = await buildTestServer(pool, probe.client, probe.connection);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await probe?.stop();
+    await pool?.end();
+  });
+
+  const inbound = (from: string, body: string, messageSid = sid('SM')) => ({
+    MessageSid: messageSid, SmsMessageSid: messageSid, AccountSid: 'ACtest', From: from, To: '+82215880001', Body: body, NumMedia: '0', NumSegments: '1', SmsStatus: 'received', ApiVersion: '2010-04-01',
+  });
+
+  it('turns a signed reply into one survey-reply signal, even when Twilio retries it', async () => {
+    const req = await seedRequest(pool);
+    await recordSurveySms(pool, req.requestId, req.mobile);
+    await probe.probe(req.requestId);
+    const params = inbound(req.mobile, '4점 친절했어요');
+    const first = await postTwilio(app, '/webhooks/twilio/sms', params);
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['content-type']).toContain('text/xml');
+    expect(first.body).toContain('<Response');
+    const retry = await postTwilio(app, '/webhooks/twilio/sms', params);
+    expect(retry.statusCode).toBe(200);
+
+    const rows = await inboxRows(pool, req.requestId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ source: 'twilio-sms', event_id: params.MessageSid, kind: 'survey-reply', status: 'delivered' });
+    expect(rows[0]!.payload).toMatchObject({ text: '4점 친절했어요', rating: 4, raw: { From: req.mobile, MessageSid: params.MessageSid } });
+    const signals = await probe.waitForSignals(req.requestId, 1);
+    expect(signals[0]).toEqual({ signal: 'surveyReply', payload: { eventId: `twilio-sms:${params.MessageSid}`, channel: 'sms', inboxId: Number(rows[0]!.id), rating: 4, at: expect.any(String) } });
+    // No free text in the signal: it stays in PostgreSQL.
+    expect(JSON.stringify(signals)).not.toContain('친절');
+  });
+
+  it('rejects unsigned and wrongly signed requests and stores nothing', async () => {
+    const req = await seedRequest(pool);
+    await recordSurveySms(pool, req.requestId, req.mobile);
+    const unsigned = await postTwilio(app, '/webhooks/twilio/sms', inbound(req.mobile, '5'), 'unsigned');
+    expect(unsigned.statusCode).toBe(401);
+    const wrong = await postTwilio(app, '/webhooks/twilio/sms', inbound(req.mobile, '5'), 'wrong');
+    expect(wrong.statusCode).toBe(403);
+    // Signed for the local URL instead of the public one: also wrong.
+    const params = inbound(req.mobile, '5');
+    const { twilioSignature, TWILIO_TOKEN } = await import('./surveyHarness');
+    const local = await app.inject({
+      method: 'POST', url: '/webhooks/twilio/sms',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(TWILIO_TOKEN, 'http://localhost:3000/webhooks/twilio/sms', params) },
+      payload: new URLSearchParams(params).toString(),
+    });
+    expect(local.statusCode).toBe(403);
+    expect(await inboxRows(pool, req.requestId)).toHaveLength(0);
+  });
+
+  it('STOP and 수신거부 opt out, START opts back in, HELP answers; none is a reply', async () => {
+    const req = await seedRequest(pool, { language: 'ko' });
+    await recordSurveySms(pool, req.requestId, req.mobile);
+    const optOuts = async () => (await pool.query(`SELECT reason FROM contact_opt_outs WHERE customer_id = $1 AND channel = 'sms'`, [req.customerId])).rows;
+
+    const stop = await postTwilio(app, '/webhooks/twilio/sms', inbound(req.mobile, 'STOP'));
+    expect(stop.statusCode).toBe(200);
+    expect(stop.body).not.toContain('<Message>'); // Twilio confirms its own keywords
+    expect(await optOuts()).toHaveLength(1);
+
+    const start = await postTwilio(app, '/webhooks/twilio/sms', inbound(req.mobile, 'start'));
+    expect(start.statusCode).toBe(200);
+    expect(await optOuts()).toHaveLength(0);
+
+    const korean = await postTwilio(app, '/webhooks/twilio/sms', inbound(req.mobile, ' 수신거부 '));
+    expect(korean.body).toContain(`<Message>${render('ko', 'smsStopped', {})}</Message>`);
+    expect(await optOuts()).toEqual([{ reason: 'sms keyword 수신거부' }]);
+
+    const help = await postTwilio(app, '/webhooks/twilio/sms', inbound(req.mobile, 'HELP'));
+    expect(help.body).toContain('+82215880002');
+    expect(await inboxRows(pool, req.requestId)).toHaveLength(0);
+  });
+
+  it('stores an email address sent by a customer we asked for one (KR claims 16-17)', async () => {
+    const req = await seedRequest(pool, { email: null, emailRequested: true });
+    await recordSurveySms(pool, req.requestId, req.mobile);
+    const res = await postTwilio(app, '/webhooks/twilio/sms', inbound(req.mobile, ' Minji.Kim@Example.com '));
+    expect(res.statusCode).toBe(200);
+    const { rows } = await pool.query('SELECT email, email_requested FROM customers WHERE id = $1', [req.customerId]);
+    expect(rows[0]).toEqual({ email: 'minji.kim@example.com', email_requested: false });
+    expect(await inboxRows(pool, req.requestId)).toHaveLength(0);
+  });
+
+  it('keeps a reply to a closed request as late, stored as a late survey reply', async () => {
+    const req = await seedRequest(pool, { closed: true });
+    await recordSurveySms(pool, req.requestId, req.mobile);
+    const res = await postTwilio(app, '/webhooks/twilio/sms', inbound(req.mobile, '2 still broken'));
+    expect(res.statusCode).toBe(200);
+    const rows = await inboxRows(pool, req.requestId);
+    expect(rows.map((r) => r.status)).toEqual(['late']);
+    const stored = await pool.query('SELECT channel, rating, late FROM survey_replies WHERE inbox_id = $1', [rows[0]!.id]);
+    expect(stored.rows).toEqual([{ channel: 'sms', rating: 2, late: true }]);
+  });
+
+  it('keeps an SMS from an unknown number as unmatched', async () => {
+    const messageSid = sid('SM');
+    const res = await postTwilio(app, '/webhooks/twilio/sms', inbound('+821099990000', '5', messageSid));
+    expect(res.statusCode).toBe(200);
+    const { rows } = await pool.query(`SELECT status, request_id FROM inbox WHERE source = 'twilio-sms' AND event_id = $1`, [messageSid]);
+    expect(rows).toEqual([{ status: 'unmatched', request_id: null }]);
+  });
+
+  it('answers 400 for a malformed body and 413 for an oversized one', async () => {
+    const missing = await postTwilio(app, '/webhooks/twilio/sms', { Body: 'hi' });
+    expect(missing.statusCode).toBe(400);
+    const huge = await postTwilio(app, '/webhooks/twilio/sms', inbound('+821012345678', 'x'.repeat(70 * 1024)));
+    expect(huge.statusCode).toBe(413);
+  });
+
+  it('an undelivered survey SMS becomes the delivery-failed signal; 21610 withdraws consent', async () => {
+    const req = await seedRequest(pool);
+    const messageSid = await recordSurveySms(pool, req.requestId, req.mobile);
+    await probe.probe(req.requestId);
+    const params = { MessageSid: messageSid, MessageStatus: 'undelivered', ErrorCode: '21610', AccountSid: 'ACtest', To: req.mobile, From: '+82215880001', ApiVersion: '2010-04-01' };
+    const res = await postTwilio(app, '/webhooks/twilio/sms/status', params);
+    expect(res.statusCode).toBe(204);
+    const signals = await probe.waitForSignals(req.requestId, 1);
+    expect(signals[0]).toEqual({ signal: 'surveyDeliveryFailed', payload: { eventId: `twilio-sms-status:${messageSid}:undelivered`, channel: 'sms', reason: 'sms undelivered (twilio 21610)' } });
+    const { rows } = await pool.query(`SELECT channel FROM contact_opt_outs WHERE customer_id = $1`, [req.customerId]);
+    expect(rows).toEqual([{ channel: 'sms' }]);
+    const delivered = await postTwilio(app, '/webhooks/twilio/sms/status', { ...params, MessageStatus: 'delivered', ErrorCode: '' });
+    expect(delivered.statusCode).toBe(204);
+    expect(await inboxRows(pool, req.requestId)).toHaveLength(1);
+  });
+});

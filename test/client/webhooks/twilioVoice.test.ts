@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { render } from '../../../activities/messaging/templates';
+import type { Pool } from '../../../db/pool';
+import { testPool } from '../../support/db';
+import { buildTestServer, inboxRows, postTwilio, seedRequest, startProbeWorker, type ProbeWorker } from './surveyHarness';
+
+describe('Twilio voice webhooks', () => {
+  let pool: Pool;
+  let probe: ProbeWorker;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    pool = testPool();
+    probe = await startProbeWorker(inject('temporalAddress'));
+    app = await buildTestServer(pool, probe.client, probe.connection);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await probe?.stop();
+    await pool?.end();
+  });
+
+  async function surveyCall(language: 'ko' | 'en' = 'ko') {
+    const req = await seedRequest(pool, { language });
+    const callSid = `CA${randomBytes(16).toString('hex')}`;
+    await pool.query('INSERT INTO call_attempts (call_sid, request_id) VALUES ($1, $2)', [callSid, req.requestId]);
+    await probe.probe(req.requestId);
+    return { ...req, callSid };
+  }
+  const callParams = (callSid: string, extra: Record<string, string>) => ({ CallSid: callSid, AccountSid: 'ACtest', From: '+82215880001', To: '+821012345678', Direction: 'outbound-api', ApiVersion: '2010-04-01', ...extra });
+
+  it('a keypad rating is the answered outcome, once, and the caller hears thanks in their language', async () => {
+    const call = await surveyCall('en');
+    const params = callParams(call.callSid, { Digits: '5', CallStatus: 'in-progress', FinishedOnKey: '' });
+    const res = await postTwilio(app, '/webhooks/twilio/voice/gather', params);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain(`<Say language="en-US">${render('en', 'ivrThanks', {})}</Say><Hangup/>`);
+    await postTwilio(app, '/webhooks/twilio/voice/gather', params); // Twilio retrying
+    // The call then ends; its final status must not override the answer.
+    const done = await postTwilio(app, '/webhooks/twilio/voice/status', callParams(call.callSid, { CallStatus: 'completed', CallDuration: '31' }));
+    expect(done.statusCode).toBe(204);
+
+    const signals = await probe.waitForSignals(call.requestId, 1);
+    expect(signals).toEqual([{ signal: 'callOutcome', payload: { eventId: `twilio-voice:${call.callSid}:gather`, callSid: call.callSid, outcome: 'answered', rating: 5, at: expect.any(String) } }]);
+    const { rows } = await pool.query('SELECT outcome, rating FROM call_attempts WHERE call_sid = $1', [call.callSid]);
+    expect(rows).toEqual([{ outcome: 'answered', rating: 5 }]);
+    expect(await inboxRows(pool, call.requestId)).toHaveLength(1);
+  });
+
+  it('0 asks for a call back; another key asks again without deciding anything', async () => {
+    const call = await surveyCall('ko');
+    const again = await postTwilio(app, '/webhooks/twilio/voice/gather', callParams(call.callSid, { Digits: '9' }));
+    expect(again.statusCode).toBe(200);
+    expect(again.body).toContain('<Gather');
+    expect(again.body).toContain('language="ko-KR"');
+    expect(await inboxRows(pool, call.requestId)).toHaveLength(0);
+    const res = await postTwilio(app, '/webhooks/twilio/voice/gather', callParams(call.callSid, { Digits: '0' }));
+    expect(res.body).toContain(render('ko', 'ivrCallback', {}));
+    const signals = await probe.waitForSignals(call.requestId, 1);
+    expect(signals[0]!.payload).toMatchObject({ outcome: 'callback_requested', callSid: call.callSid });
+    expect(signals[0]!.payload.rating).toBeUndefined();
+  });
+
+  it.each([
+    [{ CallStatus: 'busy' }, 'busy'],
+    [{ CallStatus: 'no-answer' }, 'no_answer'],
+    [{ CallStatus: 'failed' }, 'failed'],
+    [{ CallStatus: 'completed' }, 'refused'],
+    [{ AnsweredBy: 'machine_end_beep' }, 'machine'],
+  ])('status %j is the %s outcome', async (extra, outcome) => {
+    const call = await surveyCall();
+    const res = await postTwilio(app, '/webhooks/twilio/voice/status', callParams(call.callSid, extra as Record<string, string>));
+    expect(res.statusCode).toBe(204);
+    const signals = await probe.waitForSignals(call.requestId, 1);
+    expect(signals[0]).toMatchObject({ signal: 'callOutcome', payload: { outcome, callSid: call.callSid } });
+  });
+
+  it('ignores progress statuses and a human verdict', async () => {
+    const call = await surveyCall();
+    for (const extra of [{ CallStatus: 'ringing' }, { CallStatus: 'in-progress' }, { AnsweredBy: 'human' }] as Record<string, string>[]) {
+      expect((await postTwilio(app, '/webhooks/twilio/voice/status', callParams(call.callSid, extra))).statusCode).toBe(204);
+    }
+    expect(await inboxRows(pool, call.requestId)).toHaveLength(0);
+  });
+
+  it('refuses unsigned or wrongly signed callbacks and unknown calls', async () => {
+    const call = await surveyCall();
+    const params = callParams(call.callSid, { Digits: '3' });
+    expect((await postTwilio(app, '/webhooks/twilio/voice/gather', params, 'unsigned')).statusCode).toBe(401);
+    expect((await postTwilio(app, '/webhooks/twilio/voice/gather', params, 'wrong')).statusCode).toBe(403);
+    expect((await postTwilio(app, '/webhooks/twilio/voice/status', { ...params, CallStatus: 'busy' }, 'wrong')).statusCode).toBe(403);
+    const { rows } = await pool.query('SELECT outcome FROM call_attempts WHERE call_sid = $1', [call.callSid]);
+    expect(rows).toEqual([{ outcome: null }]);
+    expect(await inboxRows(pool, call.requestId)).toHaveLength(0);
+    const unknown = await postTwilio(app, '/webhooks/twilio/voice/gather', callParams('CAunknown', { Digits: '3' }));
+    expect(unknown.statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { classifyReply, type ReplyCategory, type ReplyChannel } from '../../../domain/classification';
+
+const sms = (text: string): ReplyCategory => classifyReply({ channel: 'sms', text }).category;
+const withRating = (text: string, rating: number, channel: ReplyChannel = 'web'): ReplyCategory =>
+  classifyReply({ channel, text, rating }).category;
+
+describe('classifyReply: negation', () => {
+  it.each<[string, ReplyCategory]>([
+    ['not bad', 'satisfied'],
+    ['not happy with the service', 'complaint'],
+    ['No problems since the repair', 'satisfied'],
+    ["the technician wasn't late", 'satisfied'],
+    ["he wasn't very friendly", 'complaint'],
+    ['would not recommend', 'complaint'],
+    ['not fixed', 'repeat_failure'],
+    ["it's not leaking anymore", 'satisfied'],
+    ['The noise never came back', 'satisfied'],
+    ['not perfect, but fine', 'satisfied'],
+  ])('EN %j → %s', (text, expected) => expect(sms(text)).toBe(expected));
+
+  it.each<[string, ReplyCategory]>([
+    ['안 좋아요', 'complaint'],
+    ['문제 없어요', 'satisfied'],
+    ['고장 안 났어요', 'satisfied'],
+    ['다시 고장났어요', 'repeat_failure'],
+    ['다시 고장 나진 않았어요', 'satisfied'],
+    ['불친절했어요', 'complaint'],
+    ['전혀 불친절하지 않았어요', 'satisfied'],
+    ['또 안 돼요', 'repeat_failure'],
+    ['나쁘지 않아요', 'satisfied'],
+    ['특별히 불편한 점은 없었습니다', 'satisfied'],
+    ['안 좋은 점은 없었어요', 'satisfied'],
+  ])('KO %j → %s', (text, expected) => expect(sms(text)).toBe(expected));
+});
+
+describe('classifyReply: categories', () => {
+  it.each<[string, ReplyCategory]>([
+    ['사용법을 모르겠어요. 어떻게 하나요?', 'usage_question'],
+    ['How often should I clean the filter?', 'usage_question'],
+    ['Please send someone to look at my dryer too', 'repeat_failure'],
+    ['건조기도 점검 받고 싶어요', 'repeat_failure'],
+    ['Absolutely brilliant, thank you', 'delighted'],
+    ['정말 친절하셨어요', 'delighted'],
+    ['친절하셨어요', 'satisfied'],
+    ['thank you very much', 'satisfied'],
+    ['ok', 'satisfied'],
+  ])('%j → %s', (text, expected) => expect(sms(text)).toBe(expected));
+
+  it('falls back to satisfied, and says so, when there is no evidence at all', () => {
+    const result = classifyReply({ channel: 'sms', text: '' });
+    expect(result.category).toBe('satisfied');
+    expect(result.signals).toEqual(['default:no-evidence->satisfied']);
+  });
+});
+
+describe('classifyReply: precedence', () => {
+  it('repeat failure beats a top rating', () => expect(withRating('the noise is back', 5)).toBe('repeat_failure'));
+  it('complaint text beats a good rating', () => expect(withRating('he was rude', 4)).toBe('complaint'));
+  it('a usage question beats a complaint', () =>
+    expect(sms('Arrived late. How do I reset the clock?')).toBe('usage_question'));
+  it('a repeat failure beats a usage question', () =>
+    expect(sms('How do I stop it leaking again?')).toBe('repeat_failure'));
+  it('complaint beats praise in the same reply', () =>
+    expect(sms('Excellent engineer but the call centre was rude')).toBe('complaint'));
+  it('a low rating is a complaint even with mild text', () => expect(withRating("it's working now", 2)).toBe('complaint'));
+  it('praise lifts a 4 to delighted', () => expect(withRating('Wonderful technician', 4)).toBe('delighted'));
+});
+
+describe('classifyReply: ratings', () => {
+  it.each<[number, ReplyCategory]>([
+    [1, 'complaint'],
+    [2, 'complaint'],
+    [3, 'satisfied'],
+    [4, 'satisfied'],
+    [5, 'delighted'],
+  ])('a bare IVR rating %i → %s', (rating, expected) => expect(withRating('', rating, 'ivr')).toBe(expected));
+
+  it('reads the leading digit of an SMS as the rating', () => {
+    const result = classifyReply({ channel: 'sms', text: '2 - technician was late' });
+    expect(result).toMatchObject({ category: 'complaint', rating: 2 });
+    expect(result.signals[0]).toBe('rating:leading-digit:2->complaint');
+  });
+
+  it('prefers the given rating to a digit in the text', () => {
+    expect(classifyReply({ channel: 'web', text: '5 stars', rating: 3 }).rating).toBe(3);
+  });
+
+  it('rejects a rating outside 1-5', () => {
+    expect(() => classifyReply({ channel: 'ivr', rating: 7 })).toThrow(RangeError);
+  });
+
+  it('keeps customer words out of the signals', () => {
+    const { signals } = classifyReply({ channel: 'sms', text: '4 - Mr Kim was rude at 12 Elm Street' });
+    expect(signals.join(' ')).not.toMatch(/kim|elm/i);
+  });
+});
