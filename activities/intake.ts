@@ -25,6 +25,10 @@ export function createIntakeActivities({ pool, settings }: ActivityDeps) {
       if (field.rowCount === 0) throw invalidInput(`product.field "${input.product.field}" is not a known product field`);
       const serviceCentreId: string = area.rows[0].service_centre_id;
 
+      if (contact?.mobile) {
+        const owner = await db.query('SELECT id FROM customers WHERE mobile = $1 AND id <> $2', [contact.mobile, input.customer.customerId]);
+        if (owner.rowCount) throw invalidInput(`customer.contact.mobile is already registered to another customer (${owner.rows[0].id}); start the request with that customer id`);
+      }
       const existing = await db.query('SELECT email FROM customers WHERE id = $1 FOR UPDATE', [input.customer.customerId]);
       const newCustomer = existing.rowCount === 0;
       let askForEmail = false;

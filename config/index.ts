@@ -70,6 +70,8 @@ export const configSchema = z.object({
 
   TWILIO_ACCOUNT_SID: optionalString,
   TWILIO_AUTH_TOKEN: optionalString,
+  /** Validates X-Twilio-Signature when no live TWILIO_AUTH_TOKEN is set: the sandbox demo signs with it. */
+  TWILIO_WEBHOOK_AUTH_TOKEN: optionalString,
   SENDGRID_API_KEY: optionalString,
   SENDGRID_INBOUND_DOMAIN: z.string().default('reply.example.com'),
   SENDGRID_INBOUND_SECRET: optionalString,

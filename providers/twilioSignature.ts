@@ -8,3 +8,8 @@ export function isValidTwilioSignature(authToken: string, signature: string | un
   if (!signature) return false;
   return twilio.validateRequest(authToken, signature, url, params);
 }
+
+/** The X-Twilio-Signature Twilio would send for this request: used by the demo simulator to play Twilio. */
+export function twilioSignatureFor(authToken: string, url: string, params: Record<string, string>): string {
+  return twilio.getExpectedTwilioSignature(authToken, url, params);
+}

@@ -1,4 +1,5 @@
-import { acts } from './activities';
+import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
+import { acts } from './activityProxy';
 import { RequestState } from './requestState';
 import { assignTechnician } from './stages/assignTechnician';
 import { awaitCompletion } from './stages/awaitCompletion';
@@ -20,7 +21,8 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
   const close = (closeReason: CloseReason) => closeRequest(ctx, closeReason);
 
   // 1. Intake
-  const registered = await acts.registerServiceRequest(input);
+  const registered = await registerOrReject(input);
+  if (!registered) return close('rejected_at_intake');
   state.assignCentre(registered.serviceCentreId);
 
   // 2. Technician assignment
@@ -50,6 +52,19 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
   // 7. Classify, store, grant the incentive, follow up
   await settleReply(ctx, reply);
   return close('answered');
+}
+
+/** Bad intake data (unknown area, no contact for a new customer, ...) closes the request with the reason. */
+async function registerOrReject(input: ServiceRequestInput) {
+  try {
+    return await acts.registerServiceRequest(input);
+  } catch (err) {
+    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'InvalidInput') {
+      log.warn('request rejected at intake', { reason: err.cause.message });
+      return undefined;
+    }
+    throw err;
+  }
 }
 
 async function closeRequest({ input, state }: StageContext, closeReason: CloseReason): Promise<ServiceRequestResult> {

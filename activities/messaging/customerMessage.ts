@@ -42,7 +42,7 @@ export async function sendToCustomer(
   return sendOnce(
     pool,
     log,
-    { ...base, channel: 'email', recipient: to, body: { subject, text: message.text, headers: message.headers ?? {} }, mode: gateways.email.mode },
+    { ...base, channel: 'email', recipient: to, body: { subject, text: message.text, replyTo: message.replyTo ?? ctx.centre.senderEmail, headers: message.headers ?? {} }, mode: gateways.email.mode },
     () =>
       gateways.email.sendEmail({
         to,

@@ -20,7 +20,7 @@ async function main() {
     clock: () => new Date(),
     settings: { publicBaseUrl: config.PUBLIC_BASE_URL.replace(/\/$/, ''), bodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES, taskQueue: config.TEMPORAL_TASK_QUEUE },
     providers: {
-      twilioAuthToken: config.TWILIO_AUTH_TOKEN,
+      twilioAuthToken: config.TWILIO_AUTH_TOKEN ?? config.TWILIO_WEBHOOK_AUTH_TOKEN,
       sendgridInboundSecret: config.SENDGRID_INBOUND_SECRET,
       sendgridEventPublicKey: config.SENDGRID_EVENT_PUBLIC_KEY,
       inboundEmailDomain: config.SENDGRID_INBOUND_DOMAIN,

@@ -1,5 +1,5 @@
 import { condition } from '@temporalio/workflow';
-import { acts } from '../activities';
+import { acts } from '../activityProxy';
 import type { Booking } from '../types';
 import { waitForContactHours, type StageContext } from './context';
 

@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure, sleep } from '@temporalio/workflow';
-import { acts } from '../activities';
+import { acts } from '../activityProxy';
 import type { RequestState } from '../requestState';
 import type { ServiceRequestInput } from '../types';
 

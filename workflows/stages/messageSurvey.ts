@@ -1,5 +1,5 @@
 import { condition } from '@temporalio/workflow';
-import { acts } from '../activities';
+import { acts } from '../activityProxy';
 import type { ContactOptions, SurveyChannel, SurveyReply } from '../types';
 import { isPermanentFailure, now, waitForContactHours, type StageContext } from './context';
 

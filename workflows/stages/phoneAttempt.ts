@@ -1,5 +1,5 @@
 import { condition } from '@temporalio/workflow';
-import { acts } from '../activities';
+import { acts } from '../activityProxy';
 import type { ContactOptions, SurveyReply } from '../types';
 import { isPermanentFailure, waitForContactHours, type StageContext } from './context';
 

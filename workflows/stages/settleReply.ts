@@ -1,5 +1,5 @@
 import { ParentClosePolicy, startChild, uuid4, workflowInfo } from '@temporalio/workflow';
-import { acts } from '../activities';
+import { acts } from '../activityProxy';
 import { serviceRequestWorkflowId } from '../messages';
 import type { ServiceRequestInput, SettledReply, SurveyReply } from '../types';
 import type { StageContext } from './context';

@@ -51,9 +51,12 @@ export const choiceRoutes =
             const again = await findToken(deps.pool, req.params.token, 'choice');
             throw again?.usedAt ? new ChoiceRefused(409, 'used') : new ChoiceRefused(410, 'expired');
           }
-          await deps.temporal.workflow
-            .getHandle(serviceRequestWorkflowId(record.requestId))
-            .signal(technicianChosenSignal, { eventId: `choice:${tokenHash}`, technicianId: chosen.technicianId });
+          // Bounded, so a Temporal outage cannot hold the token's row lock; a signal that did arrive
+          // before the timeout carries the same event id as the customer's retry and counts once.
+          const handle = deps.temporal.workflow.getHandle(serviceRequestWorkflowId(record.requestId));
+          await deps.temporal.withAbortSignal(AbortSignal.timeout(deps.signalTimeoutMs ?? 3000), () =>
+            handle.signal(technicianChosenSignal, { eventId: `choice:${tokenHash}`, technicianId: chosen.technicianId }),
+          );
         });
       } catch (err) {
         if (err instanceof ChoiceRefused) return html(reply, err.status, messagePage(view.language, err.key));

@@ -129,11 +129,11 @@ async function passOn(
   const at = stored.reportedAt.toISOString();
   const answer = { eventId: job.clientEventId, status: stored.status, reportedAt: at, duplicate: stored.duplicate };
   try {
-    if (stored.status === 'completed') {
-      await handle.signal(jobCompletedSignal, { eventId: stored.eventId, technicianId, resolved: stored.resolved ?? false, at });
-    } else {
-      await handle.signal(technicianProgressSignal, { eventId: stored.eventId, technicianId, status: stored.status, at });
-    }
+    await deps.temporal.withAbortSignal(AbortSignal.timeout(deps.signalTimeoutMs ?? 3000), () =>
+      stored.status === 'completed'
+        ? handle.signal(jobCompletedSignal, { eventId: stored.eventId, technicianId, resolved: stored.resolved ?? false, at })
+        : handle.signal(technicianProgressSignal, { eventId: stored.eventId, technicianId, status: stored.status, at }),
+    );
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) {
       // The request's workflow has ended; the report stays on record and nothing more is expected.

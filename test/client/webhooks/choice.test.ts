@@ -9,6 +9,8 @@ import type { Pool } from '../../../db/pool';
 import { activityDeps, createRequest } from '../../activities/assignmentFixtures';
 import { testPool } from '../../support/db';
 import { seedNetwork } from '../../support/fixtures';
+import { Client, Connection } from '@temporalio/client';
+import { freePort } from '../../support/ports';
 import { startProbeHarness, type ProbeHarness } from './probeHarness';
 
 let pool: Pool;
@@ -128,5 +130,34 @@ describe('choice page', () => {
     expect(res.statusCode).toBe(410);
     expect(res.body).toContain('no longer waiting for a choice');
     expect((await pool.query('SELECT used_at FROM access_tokens WHERE token_hash = $1', [hashToken(orphan.token)])).rows[0].used_at).toBeNull();
+  });
+
+  it('keeps the token when Temporal cannot be reached, so the customer can try again', async () => {
+    const { requestId, token, candidates } = await offered();
+    const deadConnection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+    const offline = Fastify({ logger: false });
+    await offline.register(formbody);
+    await offline.register(
+      choiceRoutes({
+        pool,
+        temporal: new Client({ connection: deadConnection }),
+        temporalConnection: deadConnection,
+        log: pino({ level: 'silent' }),
+        clock: () => new Date(),
+        settings: { publicBaseUrl: 'http://localhost:3000', bodyLimitBytes: 1_048_576, taskQueue: 'unused' },
+        signalTimeoutMs: 300,
+      }),
+    );
+    try {
+      const down = await offline.inject({ method: 'POST', url: `/choose/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `technicianId=${candidates[0]!.technicianId}` });
+      expect(down.statusCode).toBe(503);
+      expect(down.body).toContain('try again in a moment');
+    } finally {
+      await offline.close();
+      await deadConnection.close().catch(() => undefined);
+    }
+    expect((await pool.query('SELECT used_at FROM access_tokens WHERE token_hash = $1', [hashToken(token)])).rows[0].used_at).toBeNull();
+    expect((await choose(token, candidates[0]!.technicianId)).statusCode).toBe(200);
+    expect(await harness.waitForSignals(requestId, 1)).toHaveLength(1);
   });
 });

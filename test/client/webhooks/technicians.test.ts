@@ -8,6 +8,8 @@ import type { Pool } from '../../../db/pool';
 import { bookSlot, createRequest, slotsOf, technicianToken } from '../../activities/assignmentFixtures';
 import { testPool } from '../../support/db';
 import { seedNetwork } from '../../support/fixtures';
+import { Client, Connection } from '@temporalio/client';
+import { freePort } from '../../support/ports';
 import { startProbeHarness, type ProbeHarness } from './probeHarness';
 
 let pool: Pool;
@@ -152,6 +154,41 @@ describe('technician progress endpoint', () => {
     const reused = await report(token, requestId, { eventId: 'e-9', status: 'arrived' });
     expect(reused.statusCode).toBe(409);
     expect(reused.json().error).toBe('eventId was already used for a different report');
+  });
+});
+
+describe('technician progress while Temporal is unreachable', () => {
+  it('keeps the report, answers 503, and the retry with the same eventId passes it on once', async () => {
+    const { requestId, mine, token } = await bookedJob();
+    const deadConnection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+    const offline = Fastify({ logger: false });
+    await offline.register(
+      technicianRoutes({
+        pool,
+        temporal: new Client({ connection: deadConnection }),
+        temporalConnection: deadConnection,
+        log: pino({ level: 'silent' }),
+        clock: () => new Date(),
+        settings: { publicBaseUrl: 'http://localhost:3000', bodyLimitBytes: 1_048_576, taskQueue: 'unused' },
+        signalTimeoutMs: 300,
+      }),
+    );
+    try {
+      const down = await offline.inject({ method: 'POST', url: `/technicians/jobs/${requestId}/progress`, headers: { authorization: `Bearer ${token}` }, payload: { eventId: 'r-1', status: 'arrived' } });
+      expect(down.statusCode).toBe(503);
+      expect(down.json()).toMatchObject({ eventId: 'r-1', error: 'the report was stored but not yet passed on; retry with the same eventId' });
+      const row = await pool.query('SELECT signalled_at FROM technician_progress WHERE event_id = $1', [`technician:${mine}:r-1`]);
+      expect(row.rows).toEqual([{ signalled_at: null }]);
+    } finally {
+      await offline.close();
+      await deadConnection.close().catch(() => undefined);
+    }
+
+    const retry = await report(token, requestId, { eventId: 'r-1', status: 'arrived' });
+    expect(retry.json()).toMatchObject({ duplicate: true, signalled: true });
+    const [signal] = await harness.waitForSignals(requestId, 1);
+    expect(signal).toMatchObject({ signal: 'technicianProgress', payload: { eventId: `technician:${mine}:r-1`, status: 'arrived' } });
+    expect((await pool.query('SELECT signalled_at FROM technician_progress WHERE event_id = $1', [`technician:${mine}:r-1`])).rows[0].signalled_at).not.toBeNull();
   });
 });
 

@@ -1,0 +1,186 @@
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadConfig, type Config } from '../../config';
+import {
+  callOutcomeSignal,
+  cancelRequestSignal,
+  getStateQuery,
+  jobCompletedSignal,
+  serviceRequestWorkflowId,
+  surveyReplySignal,
+  technicianChosenSignal,
+  technicianProgressSignal,
+} from '../../workflows/messages';
+import { STAGES } from '../../workflows/types';
+import { RequestValidationError, startServiceRequest } from '../requests/newRequest';
+import { connectTemporal } from '../temporal';
+import { EXIT_OK, EXIT_REFUSED, UsageError, withUsage } from './support/cli';
+import { oneOf, requiredText } from './support/values';
+
+const USAGE = `Usage: npm run request -- <command> [flags]
+  start  --file request.json | --area A --field F --fault TEXT --from ISO --to ISO
+         [--customer-id ID] [--name N --email E --mobile M] [--language ko|en] [--model M] [--preferred-channel email|sms]
+  show   --request ID
+  list   [--stage STAGE] [--centre ID] [--customer ID] [--limit N]
+  signal --request ID --signal choose|progress|complete|call-outcome|reply [--technician T] [--status S]
+         [--resolved true|false] [--outcome O] [--rating 1-5] [--channel sms|email|web|voice] [--event-id K]
+  cancel --request ID --reason TEXT`;
+
+export interface RequestCliDeps {
+  config: Config;
+  temporal: () => Promise<Client>;
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/** Operators' and demos' handle on service requests: start, look, list, signal, cancel. */
+export async function run(argv: string[], deps: RequestCliDeps): Promise<number> {
+  return withUsage(deps, USAGE, async () => {
+    const [command, ...rest] = argv;
+    const { values } = parseArgs({
+      args: rest,
+      options: Object.fromEntries(
+        ['file', 'area', 'field', 'fault', 'from', 'to', 'customer-id', 'name', 'email', 'mobile', 'language', 'model', 'preferred-channel',
+          'request', 'stage', 'centre', 'customer', 'limit', 'signal', 'technician', 'status', 'resolved', 'outcome', 'rating', 'channel', 'event-id', 'reason']
+          .map((k) => [k, { type: 'string' as const }]),
+      ),
+      strict: true,
+    });
+    const v = values as Record<string, string | undefined>;
+    switch (command) {
+      case 'start':
+        return start(v, deps);
+      case 'show':
+        return show(requestId(v), deps);
+      case 'list':
+        return list(v, deps);
+      case 'signal':
+        return signal(v, deps);
+      case 'cancel': {
+        const handle = (await deps.temporal()).workflow.getHandle(serviceRequestWorkflowId(requestId(v)));
+        await handle.signal(cancelRequestSignal, { eventId: v['event-id'] ?? `cli-${randomUUID()}`, reason: requiredText('reason', v.reason) });
+        deps.out(`cancellation sent to ${handle.workflowId}`);
+        return EXIT_OK;
+      }
+      default:
+        throw new UsageError(command ? `unknown command "${command}"` : 'a command is required');
+    }
+  }).catch((err) => {
+    if (err instanceof WorkflowNotFoundError) {
+      deps.err(`no such request: ${err.workflowId ?? ''}`);
+      return EXIT_REFUSED;
+    }
+    throw err;
+  });
+}
+
+function requestId(v: Record<string, string | undefined>): string {
+  const id = requiredText('request', v.request);
+  if (!/^[0-9a-f-]{36}$/.test(id)) throw new UsageError(`--request must be a request id (a UUID), got "${id}"`);
+  return id;
+}
+
+async function start(v: Record<string, string | undefined>, deps: RequestCliDeps): Promise<number> {
+  let body: unknown;
+  if (v.file) {
+    try {
+      body = JSON.parse(await readFile(v.file, 'utf8'));
+    } catch (err) {
+      throw new UsageError(`--file: cannot read JSON from ${v.file}: ${(err as Error).message}`);
+    }
+  } else {
+    body = {
+      customer: { id: v['customer-id'], name: v.name, email: v.email, mobile: v.mobile, areaCode: requiredText('area', v.area), language: v.language, preferredChannel: v['preferred-channel'] },
+      product: { field: requiredText('field', v.field), model: v.model, fault: requiredText('fault', v.fault, 2000) },
+      wantedWindow: { start: requiredText('from', v.from), end: requiredText('to', v.to) },
+    };
+  }
+  try {
+    const started = await startServiceRequest(await deps.temporal(), deps.config, body);
+    deps.out(`request id:  ${started.requestId}\nworkflow id: ${started.workflowId}\ncustomer id: ${started.customerId}`);
+    return EXIT_OK;
+  } catch (err) {
+    if (err instanceof RequestValidationError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+async function show(id: string, deps: RequestCliDeps): Promise<number> {
+  const handle = (await deps.temporal()).workflow.getHandle(serviceRequestWorkflowId(id));
+  const description = await handle.describe();
+  const state = await handle.query(getStateQuery).catch(() => undefined);
+  deps.out(JSON.stringify({ workflowId: handle.workflowId, status: description.status.name, startTime: description.startTime, closeTime: description.closeTime, state }, null, 2));
+  return EXIT_OK;
+}
+
+async function list(v: Record<string, string | undefined>, deps: RequestCliDeps): Promise<number> {
+  const stage = oneOf('stage', v.stage, STAGES);
+  const clauses = [`WorkflowType = "serviceRequestWorkflow"`];
+  if (stage) clauses.push(`ServiceRequestStage = "${stage}"`);
+  if (v.centre) clauses.push(`ServiceCentreId = "${requiredText('centre', v.centre).replace(/"/g, '')}"`);
+  if (v.customer) clauses.push(`ServiceCustomerId = "${requiredText('customer', v.customer).replace(/"/g, '')}"`);
+  const limit = v.limit ? Number(v.limit) : 50;
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, got "${v.limit}"`);
+  let n = 0;
+  for await (const wf of (await deps.temporal()).workflow.list({ query: clauses.join(' AND ') })) {
+    const attrs = wf.searchAttributes as Record<string, unknown[] | undefined>;
+    deps.out([wf.workflowId, wf.status.name, attrs.ServiceRequestStage?.[0] ?? '-', attrs.ServiceTechnicianId?.[0] ?? '-', attrs.ServiceReplyCategory?.[0] ?? '-'].join('\t'));
+    if (++n >= limit) break;
+  }
+  if (n === 0) deps.out('no matching requests');
+  return EXIT_OK;
+}
+
+async function signal(v: Record<string, string | undefined>, deps: RequestCliDeps): Promise<number> {
+  const handle = (await deps.temporal()).workflow.getHandle(serviceRequestWorkflowId(requestId(v)));
+  const eventId = v['event-id'] ?? `cli-${randomUUID()}`;
+  const at = new Date().toISOString();
+  const kind = oneOf('signal', requiredText('signal', v.signal), ['choose', 'progress', 'complete', 'call-outcome', 'reply'] as const);
+  const rating = () => {
+    if (v.rating === undefined) return undefined;
+    const n = Number(v.rating);
+    if (!Number.isInteger(n) || n < 1 || n > 5) throw new UsageError(`--rating must be 1-5, got "${v.rating}"`);
+    return n;
+  };
+  switch (kind) {
+    case 'choose':
+      await handle.signal(technicianChosenSignal, { eventId, technicianId: requiredText('technician', v.technician) });
+      break;
+    case 'progress':
+      await handle.signal(technicianProgressSignal, { eventId, technicianId: requiredText('technician', v.technician), status: oneOf('status', requiredText('status', v.status), ['en_route', 'arrived', 'working'] as const)!, at });
+      break;
+    case 'complete':
+      await handle.signal(jobCompletedSignal, { eventId, technicianId: requiredText('technician', v.technician), resolved: oneOf('resolved', v.resolved ?? 'true', ['true', 'false'] as const) === 'true', at });
+      break;
+    case 'call-outcome':
+      await handle.signal(callOutcomeSignal, { eventId, callSid: `manual-${eventId}`, outcome: oneOf('outcome', requiredText('outcome', v.outcome), ['answered', 'callback_requested', 'no_answer', 'busy', 'failed', 'machine', 'refused'] as const)!, rating: rating(), at });
+      break;
+    case 'reply':
+      await handle.signal(surveyReplySignal, { eventId, channel: oneOf('channel', v.channel ?? 'web', ['sms', 'email', 'web', 'voice'] as const)!, rating: rating(), at });
+      break;
+  }
+  deps.out(`${kind} signal sent to ${handle.workflowId} (event id ${eventId})`);
+  return EXIT_OK;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const config = loadConfig();
+  let connection: Awaited<ReturnType<typeof connectTemporal>> | undefined;
+  run(process.argv.slice(2), {
+    config,
+    temporal: async () => (connection ??= await connectTemporal(config)).client,
+    out: (l) => process.stdout.write(`${l}\n`),
+    err: (l) => process.stderr.write(`${l}\n`),
+  })
+    .then((code) => (process.exitCode = code))
+    .catch((err) => {
+      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = EXIT_REFUSED;
+    })
+    .finally(() => connection?.connection.close());
+}

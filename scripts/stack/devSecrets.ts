@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface DevSecrets {
+  PII_SEALING_KEY: string;
+  TWILIO_WEBHOOK_AUTH_TOKEN: string;
+  SENDGRID_INBOUND_SECRET: string;
+  TECHNICIAN_TOKEN_SECRET: string;
+}
+
+/**
+ * Secrets for a local installation, made once and kept in the data folder (never in the repo), so
+ * sealed contact details stay readable across restarts. A value set in the environment wins.
+ */
+export async function loadOrCreateDevSecrets(dataDir: string): Promise<DevSecrets> {
+  const file = path.join(dataDir, 'dev-secrets.json');
+  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as DevSecrets;
+  const secrets: DevSecrets = {
+    PII_SEALING_KEY: randomBytes(32).toString('base64'),
+    TWILIO_WEBHOOK_AUTH_TOKEN: randomBytes(16).toString('hex'),
+    SENDGRID_INBOUND_SECRET: randomBytes(16).toString('hex'),
+    TECHNICIAN_TOKEN_SECRET: randomBytes(32).toString('hex'),
+  };
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+

@@ -1,0 +1,129 @@
+import { Client, Connection } from '@temporalio/client';
+import path from 'node:path';
+import { loadConfig } from '../../config';
+import { createLogger } from '../../config/logger';
+import { provideDatabase } from '../../db/database';
+import { createPool } from '../../db/pool';
+import { seedDemoData } from '../demo/demoData';
+import { startSimulator } from '../demo/simulator';
+import { startProcess, type ManagedProcess } from './childProcess';
+import { loadOrCreateDevSecrets } from './devSecrets';
+import { startTemporalDevServer } from './temporalDevServer';
+
+/**
+ * `make up`: the whole system on one machine. Temporal dev server with its Web UI (state in a
+ * SQLite file), PostgreSQL (embedded unless DATABASE_URL is set) with migrations and demo data,
+ * the worker and the webhook server as their own processes, and, in sandbox mode, the simulator
+ * that plays technicians and customers. Ctrl-C stops everything in reverse order.
+ */
+async function main() {
+  const dataDir = path.resolve(process.env.DATA_DIR ?? '.data');
+  const secrets = await loadOrCreateDevSecrets(dataDir);
+  // Demo defaults: a week of waiting passes in about two minutes, and contact hours are open all
+  // day so the demo works at any hour. Anything set in the environment wins.
+  const env: NodeJS.ProcessEnv = {
+    TIME_SCALE: '5000',
+    CONTACT_HOURS_START: '00:00',
+    CONTACT_HOURS_END: '24:00',
+    ...secrets,
+    ...process.env,
+    DATA_DIR: dataDir,
+  };
+  const config = loadConfig(env);
+  const log = createLogger(config.LOG_LEVEL, 'stack');
+  const stops: { name: string; stop: () => Promise<void> }[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping everything');
+    for (const s of stops.reverse()) await s.stop().catch((err) => log.warn({ err: String(err) }, `stopping ${s.name} failed`));
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+
+  const cli = process.env.TEMPORAL_CLI;
+  if (!cli) throw new Error('TEMPORAL_CLI is not set: start the stack with `make up`');
+  const [host, port] = config.TEMPORAL_ADDRESS.split(':');
+  const localTemporal = host === 'localhost' || host === '127.0.0.1';
+  if (localTemporal) {
+    const server = await startTemporalDevServer({ cli, port: Number(port ?? 7233), uiPort: config.TEMPORAL_UI_PORT, dbFile: path.join(dataDir, 'temporal.sqlite') });
+    stops.push({ name: 'temporal', stop: server.stop });
+    log.info({ address: server.address }, 'temporal dev server ready');
+  }
+
+  const database = await provideDatabase(config, log);
+  stops.push({ name: 'postgres', stop: database.stop });
+  const pool = createPool(database.url, 4);
+  stops.push({ name: 'pool', stop: () => pool.end() });
+  await seedDemoData(pool, { now: new Date(), technicianSecret: secrets.TECHNICIAN_TOKEN_SECRET });
+
+  const childEnv = { ...env, DATABASE_URL: database.url, TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS };
+  const tsx = path.resolve('node_modules/.bin/tsx');
+  const children: ManagedProcess[] = [];
+  const exitedEarly = (name: string) => (code: number | null) => {
+    if (!stopping) {
+      log.error({ code }, `${name} exited; stopping the stack`);
+      void stopAll(1);
+    }
+  };
+  for (const [name, entry] of [['worker', 'worker/main.ts'], ['webhooks', 'client/webhooks/main.ts']] as const) {
+    const child = startProcess(name, tsx, [entry], childEnv, exitedEarly(name));
+    children.push(child);
+    stops.push(child);
+  }
+
+  const baseUrl = `http://127.0.0.1:${config.WEBHOOK_PORT}`;
+  await waitForReady(`${baseUrl}/health/ready`);
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  stops.push({ name: 'client', stop: () => connection.close() });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+
+  const sandbox = !config.TWILIO_ACCOUNT_SID && !config.SENDGRID_API_KEY;
+  if (sandbox && config.DEMO_SIMULATOR) {
+    const simulator = startSimulator({
+      pool,
+      temporal,
+      config,
+      log: log.child({ component: 'simulator' }),
+      baseUrl,
+      technicianSecret: secrets.TECHNICIAN_TOKEN_SECRET,
+      twilioWebhookToken: config.TWILIO_WEBHOOK_AUTH_TOKEN ?? secrets.TWILIO_WEBHOOK_AUTH_TOKEN,
+      inboundSecret: config.SENDGRID_INBOUND_SECRET ?? secrets.SENDGRID_INBOUND_SECRET,
+      requests: Number(process.env.DEMO_REQUESTS ?? 16),
+      startEveryMs: 4000,
+    });
+    stops.push({ name: 'simulator', stop: simulator.stop });
+  }
+
+  const ui = localTemporal ? `http://localhost:${config.TEMPORAL_UI_PORT}` : '(your Temporal cluster\'s UI)';
+  process.stdout.write(
+    [
+      '',
+      'Service follow-up engine is running.',
+      `  Temporal Web UI:   ${ui}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`,
+      `  Requests awaiting a reply: ${ui}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows?query=${encodeURIComponent('ServiceRequestStage="awaiting_reply"')}`,
+      `  Webhook server:    ${baseUrl}  (health: ${baseUrl}/health/ready)`,
+      `  Statistics:        ${baseUrl}/stats`,
+      `  Mode:              ${sandbox ? `sandbox (messages recorded in the outbox table${config.DEMO_SIMULATOR ? '; the simulator plays technicians and customers' : ''})` : 'live providers'}`,
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+}
+
+async function waitForReady(url: string, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await fetch(url).then((r) => r.ok, () => false);
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${url} did not become ready`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
