@@ -116,7 +116,7 @@ export function startSimulator(o: SimulatorOptions) {
       const next = (['en_route', 'arrived', 'working', 'completed'] as const).find((s) => !t.done.has(`progress-${s}`));
       if (next) {
         await once(`progress-${next}`, () =>
-          post(`/technicians/jobs/${t.requestId}/progress`, JSON.stringify({ eventId: `demo-${next}`, status: next, ...(next === 'completed' ? { resolved: true } : {}) }), {
+          post(`/technicians/jobs/${t.requestId}/progress`, JSON.stringify({ eventId: `demo-${t.requestId}-${next}`, status: next, ...(next === 'completed' ? { resolved: true } : {}) }), {
             authorization: `Bearer ${token}`,
             'content-type': 'application/json',
           }),

@@ -1,5 +1,6 @@
 import { Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { stopChild } from './childProcess';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/searchAttributes';
 
 export interface DevServer {
@@ -47,12 +48,7 @@ export async function startTemporalDevServer(options: {
     address,
     uiUrl: options.uiPort ? `http://localhost:${options.uiPort}` : undefined,
     process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: () => stopChild(child),
   };
 }
 
