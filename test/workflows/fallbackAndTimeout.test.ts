@@ -114,6 +114,24 @@ describe('fallback survey and the reply window', () => {
     });
   });
 
+  it('a reply that arrives while the survey is still being sent counts as the answer', async () => {
+    const { activities, called } = fakeActivities({ contact: { voice: false, sms: false, email: true } });
+    let finishSending = () => {};
+    const sending = new Promise<void>((resolve) => (finishSending = resolve));
+    activities.sendSurveyEmail = async () => sending; // the provider is slow to confirm
+    const input = requestInput();
+    const result = await withWorker(env, activities, async (tq) => {
+      const handle = await startCompleted(tq, input);
+      await waitForStage(handle, 'sending_survey');
+      await handle.signal(surveyReplySignal, { eventId: 'fast', channel: 'email', inboxId: 30, at: at() });
+      finishSending();
+      return handle.result();
+    });
+    expect(result.closeReason).toBe('answered');
+    expect(called('classifyAndStoreReply')[0]?.args[0]).toMatchObject({ reply: { inboxId: 30 } });
+    expect(called('storeLateReply')).toHaveLength(0);
+  });
+
   it('no reply in 7 days: one reminder two days before, then closed as no_reply with no incentive', async () => {
     const { activities, called } = fakeActivities({ contact: { voice: false, sms: false, email: true } });
     const input = requestInput();

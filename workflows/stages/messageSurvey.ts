@@ -21,6 +21,9 @@ export async function sendFallbackSurvey(
 ): Promise<SurveyChannel | undefined> {
   const { input, state } = ctx;
   state.enter('sending_survey');
+  // A reply (or a bounce) can arrive the moment a message leaves, before the send activity's
+  // result is back: it must count, so the window opens before the first send.
+  state.replyWindowOpen = true;
   for (const channel of channels) {
     if (state.view.channelsTried.includes(channel)) continue;
     await waitForContactHours(ctx);
@@ -48,7 +51,6 @@ export async function awaitSurveyReply(
 ): Promise<SurveyReply | undefined> {
   const { input, state } = ctx;
   state.enter('awaiting_reply');
-  state.replyWindowOpen = true;
   const remindAt = windowClosesAt - input.policy.reminderBeforeCloseMs;
   const answered = () => state.reply !== undefined || state.deliveryFailures.length > 0;
   try {
