@@ -11,12 +11,13 @@ import { invalidInput } from './errors';
  * must give an email address or a mobile number; a known customer without an email address is
  * flagged so the next message asks for one (KR claims 16-17). Safe to retry: the request id is the key.
  */
-export function createIntakeActivities({ pool, settings }: ActivityDeps) {
+export function createIntakeActivities({ pool, settings, clock }: ActivityDeps) {
   async function registerServiceRequest(input: ServiceRequestInput): Promise<RegisteredRequest> {
     const contact = openContact(input.customer.sealedContact, settings.piiSealingKey);
     const start = new Date(input.wantedWindow.start);
     const end = new Date(input.wantedWindow.end);
     if (!(start < end)) throw invalidInput('wantedWindow.end must be after wantedWindow.start');
+    if (end <= clock()) throw invalidInput('wantedWindow is already over');
 
     return inTransaction(pool, async (db) => {
       const area = await db.query('SELECT service_centre_id, sc.time_zone FROM areas JOIN service_centres sc ON sc.id = service_centre_id WHERE code = $1', [input.customer.areaCode]);

@@ -63,6 +63,8 @@ export const configSchema = z.object({
   PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
   WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
 
+  /** Required by operators' pages (statistics) as a Bearer token or ?token=; unset leaves them open. */
+  OPERATOR_ACCESS_TOKEN: optionalString,
   PII_SEALING_KEY: optionalString.refine(
     (v) => v === undefined || Buffer.from(v, 'base64').length === 32,
     'must be 32 bytes, base64-encoded (openssl rand -base64 32)',

@@ -8,7 +8,8 @@ export function msUntilContactAllowed(now: Date, timeZone: string, start: string
   const local = DateTime.fromJSDate(now, { zone: timeZone });
   const at = (hhmm: string, day: DateTime) => {
     const [h = 0, m = 0] = hhmm.split(':').map(Number);
-    return day.startOf('day').plus({ hours: h, minutes: m });
+    // Wall-clock time, not elapsed time: on a DST day 08:00 is not 8 hours after midnight.
+    return h === 24 ? day.startOf('day').plus({ days: 1 }) : day.set({ hour: h, minute: m, second: 0, millisecond: 0 });
   };
   const opens = at(start, local);
   const closes = at(end, local);

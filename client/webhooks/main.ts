@@ -18,7 +18,13 @@ async function main() {
     temporalConnection: connection,
     log,
     clock: () => new Date(),
-    settings: { publicBaseUrl: config.PUBLIC_BASE_URL.replace(/\/$/, ''), bodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES, taskQueue: config.TEMPORAL_TASK_QUEUE },
+    settings: {
+      publicBaseUrl: config.PUBLIC_BASE_URL.replace(/\/$/, ''),
+      bodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      operatorAccessToken: config.OPERATOR_ACCESS_TOKEN,
+      timeZone: config.DEFAULT_TIME_ZONE,
+    },
     providers: {
       twilioAuthToken: config.TWILIO_AUTH_TOKEN ?? config.TWILIO_WEBHOOK_AUTH_TOKEN,
       sendgridInboundSecret: config.SENDGRID_INBOUND_SECRET,

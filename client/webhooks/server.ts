@@ -25,6 +25,10 @@ export interface WebhookDeps {
     publicBaseUrl: string;
     bodyLimitBytes: number;
     taskQueue: string;
+    /** Operators' pages (statistics) require this token when it is set. */
+    operatorAccessToken?: string;
+    /** The zone statistics read dates and months in. */
+    timeZone?: string;
   };
   /** Provider webhook secrets; a provider's routes refuse requests (503) while its secret is unset. */
   providers?: {
@@ -59,6 +63,6 @@ export async function buildWebhookServer(deps: WebhookDeps): Promise<FastifyInst
   await app.register(unsubscribeRoutes(deps));
   await app.register(choiceRoutes(deps));
   await app.register(technicianRoutes(deps));
-  await app.register(statisticsRoutes({ pool: deps.pool }));
+  await app.register(statisticsRoutes({ pool: deps.pool, accessToken: deps.settings.operatorAccessToken, timeZone: deps.settings.timeZone }));
   return app;
 }

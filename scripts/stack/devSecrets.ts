@@ -8,6 +8,7 @@ export interface DevSecrets {
   TWILIO_WEBHOOK_AUTH_TOKEN: string;
   SENDGRID_INBOUND_SECRET: string;
   TECHNICIAN_TOKEN_SECRET: string;
+  OPERATOR_ACCESS_TOKEN: string;
 }
 
 /**
@@ -16,15 +17,26 @@ export interface DevSecrets {
  */
 export async function loadOrCreateDevSecrets(dataDir: string): Promise<DevSecrets> {
   const file = path.join(dataDir, 'dev-secrets.json');
-  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as DevSecrets;
-  const secrets: DevSecrets = {
+  if (existsSync(file)) {
+    const stored = JSON.parse(await readFile(file, 'utf8')) as Partial<DevSecrets>;
+    // Secrets added by a newer version are filled in; existing ones are never changed.
+    const complete = { ...fresh(), ...stored };
+    if (Object.keys(stored).length !== Object.keys(complete).length) await writeFile(file, JSON.stringify(complete, null, 2), { mode: 0o600 });
+    return complete;
+  }
+  const secrets = fresh();
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+function fresh(): DevSecrets {
+  return {
     PII_SEALING_KEY: randomBytes(32).toString('base64'),
     TWILIO_WEBHOOK_AUTH_TOKEN: randomBytes(16).toString('hex'),
     SENDGRID_INBOUND_SECRET: randomBytes(16).toString('hex'),
     TECHNICIAN_TOKEN_SECRET: randomBytes(32).toString('hex'),
+    OPERATOR_ACCESS_TOKEN: randomBytes(16).toString('hex'),
   };
-  await mkdir(dataDir, { recursive: true });
-  await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  return secrets;
 }
 

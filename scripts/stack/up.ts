@@ -31,15 +31,6 @@ async function main() {
   };
   const config = loadConfig(env);
   const log = createLogger(config.LOG_LEVEL, 'stack');
-  const stops: { name: string; stop: () => Promise<void> }[] = [];
-  let stopping = false;
-  const stopAll = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    log.info('stopping everything');
-    for (const s of stops.reverse()) await s.stop().catch((err) => log.warn({ err: String(err) }, `stopping ${s.name} failed`));
-    process.exit(code);
-  };
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
 
@@ -105,12 +96,24 @@ async function main() {
       `  Temporal Web UI:   ${ui}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`,
       `  Requests awaiting a reply: ${ui}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows?query=${encodeURIComponent('ServiceRequestStage="awaiting_reply"')}`,
       `  Webhook server:    ${baseUrl}  (health: ${baseUrl}/health/ready)`,
-      `  Statistics:        ${baseUrl}/stats`,
+      `  Statistics:        ${baseUrl}/stats${config.OPERATOR_ACCESS_TOKEN ? `?token=${config.OPERATOR_ACCESS_TOKEN}` : ''}`,
       `  Mode:              ${sandbox ? `sandbox (messages recorded in the outbox table${config.DEMO_SIMULATOR ? '; the simulator plays technicians and customers' : ''})` : 'live providers'}`,
       '  Ctrl-C stops everything.',
       '',
     ].join('\n'),
   );
+}
+
+/** What to stop on the way out, in reverse order of starting. */
+const stops: { name: string; stop: () => Promise<void> }[] = [];
+let stopping = false;
+
+async function stopAll(code: number) {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write('stopping everything...\n');
+  for (const s of stops.reverse()) await s.stop().catch((err) => process.stderr.write(`stopping ${s.name} failed: ${String(err)}\n`));
+  process.exit(code);
 }
 
 async function waitForReady(url: string, timeoutMs = 120_000) {
@@ -125,5 +128,6 @@ async function waitForReady(url: string, timeoutMs = 120_000) {
 
 main().catch((err) => {
   console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
+  // Whatever started before the failure is stopped, so a second `make up` finds free ports.
+  void stopAll(1);
 });

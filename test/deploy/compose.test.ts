@@ -5,6 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configSchema, loadConfig } from '../../config';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/searchAttributes';
 
 // The deployment files are checked statically: this machine and CI have no Docker daemon, and a
 // mistake here (a variable the app does not read, a missing dependency, an unregistered search
@@ -14,14 +15,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const composePath = path.join(root, 'docker-compose.yml');
 const dockerfilePath = path.join(root, 'Dockerfile');
 
-// keep in sync with workflows/searchAttributes.ts
-const SEARCH_ATTRIBUTES = [
-  'ServiceRequestStage',
-  'ServiceCustomerId',
-  'ServiceCentreId',
-  'ServiceTechnicianId',
-  'ServiceReplyCategory',
-];
+// The deployment must register exactly the search attributes the workflow upserts.
+const SEARCH_ATTRIBUTES = SEARCH_ATTRIBUTE_KEYS.map((k) => k.name);
 
 const APP_SERVICES = ['worker', 'webhooks'] as const;
 

@@ -1,0 +1,85 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createIntakeActivities } from '../../activities/intake';
+import type { ActivityDeps } from '../../activities/deps';
+import { sealContact } from '../../domain/pii';
+import { createSandboxGateways } from '../../providers/sandbox';
+import type { ServiceRequestInput } from '../../workflows/types';
+import { testPool } from '../support/db';
+import { seedNetwork } from '../support/fixtures';
+
+const pool = testPool();
+const key = randomBytes(32).toString('base64');
+const log = pino({ level: 'silent' });
+const deps: ActivityDeps = {
+  pool,
+  gateways: createSandboxGateways(log),
+  clock: () => new Date(),
+  log,
+  settings: { piiSealingKey: key, publicBaseUrl: 'http://localhost', inboundEmailDomain: 'reply.test', defaultTimeZone: 'Asia/Seoul', contactHours: { start: '08:00', end: '21:00' }, incentivePoints: 500 },
+};
+const { registerServiceRequest } = createIntakeActivities(deps);
+let network: Awaited<ReturnType<typeof seedNetwork>>;
+beforeAll(async () => {
+  network = await seedNetwork(pool);
+});
+afterAll(() => pool.end());
+
+const uniqueMobile = () => `+8210${String(20000000 + Math.floor(Math.random() * 79999999))}`;
+
+function input(customer: Partial<ServiceRequestInput['customer']>, overrides: Partial<ServiceRequestInput> = {}): ServiceRequestInput {
+  const start = new Date(Date.now() + 3_600_000);
+  return {
+    requestId: randomUUID(),
+    customer: { customerId: `cus-${randomUUID().slice(0, 8)}`, areaCode: network.areaCode, ...customer },
+    product: { field: network.field, fault: 'not cooling' },
+    wantedWindow: { start: start.toISOString(), end: new Date(start.getTime() + 86_400_000).toISOString() },
+    policy: { choiceTimeoutMs: 1, completionSlaMs: 1, callOutcomeTimeoutMs: 1, replyWindowMs: 1, reminderBeforeCloseMs: 1, noTechnicianRetryMs: 1, noTechnicianMaxAttempts: 1, surveyChannelPolicy: 'email' },
+    ...overrides,
+  };
+}
+
+describe('intake', () => {
+  it('registers a new customer and the request; a retry of the same intake changes nothing', async () => {
+    const request = input({ sealedContact: sealContact({ name: 'Jane', email: 'jane@mail.example', mobile: '010-5555-0177' }, key) });
+    const first = await registerServiceRequest(request);
+    expect(first).toMatchObject({ newCustomer: true, askForEmail: false, serviceCentreId: network.centreId });
+    await registerServiceRequest(request);
+    const customer = await pool.query('SELECT mobile, email FROM customers WHERE id = $1', [request.customer.customerId]);
+    expect(customer.rows[0]).toEqual({ mobile: '+821055550177', email: 'jane@mail.example' });
+    const requests = await pool.query('SELECT count(*)::int AS n FROM service_requests WHERE id = $1', [request.requestId]);
+    expect(requests.rows[0].n).toBe(1);
+  });
+
+  it('a known customer without an email address is flagged to be asked for one (KR claims 16-17)', async () => {
+    const first = input({ sealedContact: sealContact({ name: 'Min', mobile: uniqueMobile() }, key) });
+    await registerServiceRequest(first);
+    const again = await registerServiceRequest(input({ customerId: first.customer.customerId }));
+    expect(again).toMatchObject({ newCustomer: false, askForEmail: true });
+  });
+
+  it('refuses bad input with a message naming the field, and writes nothing', async () => {
+    const cases: [ServiceRequestInput, RegExp][] = [
+      [input({}), /customer.contact is required/],
+      [input({ sealedContact: sealContact({ name: 'No Contact' }, key) }), /email or customer.contact.mobile/],
+      [input({ areaCode: 'nowhere', sealedContact: sealContact({ name: 'A', email: 'a@mail.example' }, key) }), /customer.areaCode "nowhere"/],
+      [input({ sealedContact: sealContact({ name: 'A', email: 'a@mail.example' }, key) }, { product: { field: 'spaceship', fault: 'x' } }), /product.field "spaceship"/],
+      [input({ sealedContact: sealContact({ name: 'A', email: 'a@mail.example' }, key) }, { wantedWindow: { start: '2020-01-01T00:00:00Z', end: '2020-01-02T00:00:00Z' } }), /already over/],
+      [input({ sealedContact: 'v1.garbage' }), /sealedContact cannot be opened/],
+    ];
+    for (const [bad, message] of cases) {
+      await expect(registerServiceRequest(bad)).rejects.toMatchObject({ type: 'InvalidInput', message: expect.stringMatching(message) });
+      const written = await pool.query('SELECT (SELECT count(*) FROM service_requests WHERE id = $1)::int AS r, (SELECT count(*) FROM customers WHERE id = $2)::int AS c', [bad.requestId, bad.customer.customerId]);
+      expect(written.rows[0]).toEqual({ r: 0, c: 0 });
+    }
+  });
+
+  it('a mobile number that belongs to another customer is refused, naming that customer', async () => {
+    const mobile = uniqueMobile();
+    const owner = input({ sealedContact: sealContact({ name: 'Owner', mobile }, key) });
+    await registerServiceRequest(owner);
+    const other = input({ sealedContact: sealContact({ name: 'Other', mobile }, key) });
+    await expect(registerServiceRequest(other)).rejects.toMatchObject({ type: 'InvalidInput', message: expect.stringContaining(owner.customer.customerId) });
+  });
+});
