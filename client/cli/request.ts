@@ -31,6 +31,8 @@ const USAGE = `Usage: npm run request -- <command> [flags]
          [--resolved true|false] [--outcome O] [--rating 1-5] [--channel sms|email|web|voice] [--event-id K]
   cancel --request ID --reason TEXT`;
 
+const QUERY_DEADLINE_MS = 5000;
+
 export interface RequestCliDeps {
   config: Config;
   temporal: () => Promise<Client>;
@@ -111,9 +113,13 @@ async function start(v: Record<string, string | undefined>, deps: RequestCliDeps
 }
 
 async function show(id: string, deps: RequestCliDeps): Promise<number> {
-  const handle = (await deps.temporal()).workflow.getHandle(serviceRequestWorkflowId(id));
+  const client = await deps.temporal();
+  const handle = client.workflow.getHandle(serviceRequestWorkflowId(id));
   const description = await handle.describe();
-  const state = await handle.query(getStateQuery).catch(() => undefined);
+  // A query needs a running worker; without one the operator still gets the status, promptly.
+  const state = await client
+    .withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(getStateQuery))
+    .catch(() => 'unavailable: no worker answered the query');
   deps.out(JSON.stringify({ workflowId: handle.workflowId, status: description.status.name, startTime: description.startTime, closeTime: description.closeTime, state }, null, 2));
   return EXIT_OK;
 }

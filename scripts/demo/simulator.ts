@@ -73,6 +73,18 @@ export function startSimulator(o: SimulatorOptions) {
     o.log.info({ requestId, branch: persona.branch }, 'simulator: new service request');
   }
 
+  /** Demo requests left open by an earlier run of the stack are played on to their end. */
+  async function adoptEarlierRequests() {
+    const { rows } = await o.pool.query(
+      `SELECT id, customer_id, revisit_of FROM service_requests WHERE customer_id = ANY($1::text[]) AND status <> 'closed'`,
+      [PERSONAS.map((p) => p.customerId)],
+    );
+    for (const r of rows) {
+      const persona = PERSONAS.find((p) => p.customerId === r.customer_id);
+      if (persona && !tracked.has(r.id)) tracked.set(r.id, { requestId: r.id, persona, branch: r.revisit_of ? 'phone_answered' : persona.branch, done: new Set() });
+    }
+  }
+
   /** Revisits started by the workflow belong to the same customer; this time the repair holds. */
   async function adoptRevisits() {
     const { rows } = await o.pool.query(`SELECT id, revisit_of FROM service_requests WHERE revisit_of = ANY($1::uuid[]) AND status <> 'closed'`, [[...tracked.keys()]]);
@@ -162,6 +174,7 @@ export function startSimulator(o: SimulatorOptions) {
   }
 
   const loop = (async () => {
+    await adoptEarlierRequests().catch((err) => o.log.warn({ err: (err as Error).message }, 'simulator: could not adopt earlier requests'));
     let nextStartAt = Date.now();
     while (!stopped) {
       try {
