@@ -4,7 +4,7 @@ import { sendOnce } from './messaging/outbox';
 import { render } from './messaging/templates';
 import { issueToken } from './messaging/tokens';
 import { formatLocal } from './messaging/format';
-import { escapeHtml } from './messaging/customerMessage';
+import { escapeHtml, noticeChannel, sendToCustomer } from './messaging/customerMessage';
 import { loadRequestContext } from './requestContext';
 import { unknownRecord } from './errors';
 import { inTransaction } from '../db/pool';
@@ -21,7 +21,8 @@ const UNIQUE_VIOLATION = '23505';
  * With nobody free, findTechnicianCandidates answers an empty list; the workflow then alerts the
  * centre's supervisor once and searches again as technicians register new slots.
  */
-export function createAssignmentActivities({ pool, gateways, clock, log, settings }: ActivityDeps) {
+export function createAssignmentActivities(deps: ActivityDeps) {
+  const { pool, gateways, clock, log, settings } = deps;
   async function findTechnicianCandidates({ requestId }: { requestId: string }): Promise<Candidate[]> {
     const req = await pool.query(
       'SELECT product_field, area_code, lower(wanted_during) AS starts, upper(wanted_during) AS ends FROM service_requests WHERE id = $1',
@@ -60,9 +61,8 @@ export function createAssignmentActivities({ pool, gateways, clock, log, setting
     const ctx = await loadRequestContext(pool, args.requestId);
     const expiresAt = new Date(clock().getTime() + args.expiresInMs);
     const round = args.candidates.map((c) => `${c.technicianId}@${c.slotId}`).join(',');
-    const useSms = ctx.mobile && !ctx.optedOut.has('sms');
-    const useEmail = !useSms && ctx.email && !ctx.optedOut.has('email');
-    if (!useSms && !useEmail) return { offered: false };
+    const channel = noticeChannel(ctx);
+    if (!channel) return { offered: false };
     const token = await issueToken(pool, 'choice', ctx.requestId, ctx.customerId, expiresAt);
     const text = render(ctx.language, 'choiceSms', {
       centre: ctx.centre.name,
@@ -70,14 +70,7 @@ export function createAssignmentActivities({ pool, gateways, clock, log, setting
       deadline: formatLocal(expiresAt, ctx.timeZone, ctx.language),
       link: `${settings.publicBaseUrl}/choose/${token}`,
     });
-    const key = `${ctx.workflowId}:technician-choice:${round}`;
-    if (useSms) {
-      await sendOnce(pool, log, { idempotencyKey: key, requestId: ctx.requestId, channel: 'sms', purpose: 'technician-choice', recipient: ctx.mobile!, body: { text }, mode: gateways.sms.mode },
-        () => gateways.sms.sendSms({ to: ctx.mobile!, from: ctx.centre.senderPhone, body: text }));
-    } else {
-      await sendOnce(pool, log, { idempotencyKey: key, requestId: ctx.requestId, channel: 'email', purpose: 'technician-choice', recipient: ctx.email!, body: { text }, mode: gateways.email.mode },
-        () => gateways.email.sendEmail({ to: ctx.email!, from: { email: ctx.centre.senderEmail, name: ctx.centre.senderName }, replyTo: ctx.centre.senderEmail, subject: ctx.centre.name, text, html: `<p>${escapeHtml(text)}</p>` }));
-    }
+    await sendToCustomer(deps, ctx, { channel, idempotencyKey: `${ctx.workflowId}:technician-choice:${round}`, purpose: 'technician-choice', text });
     return { offered: true };
   }
 
@@ -161,14 +154,8 @@ export function createAssignmentActivities({ pool, gateways, clock, log, setting
       product: ctx.product,
       replyPhone: ctx.centre.replyPhone,
     });
-    const key = `${ctx.workflowId}:visit-notice:${booking.slotId}`;
-    if (ctx.mobile && !ctx.optedOut.has('sms')) {
-      await sendOnce(pool, log, { idempotencyKey: key, requestId, channel: 'sms', purpose: 'visit-notice', recipient: ctx.mobile, body: { text }, mode: gateways.sms.mode },
-        () => gateways.sms.sendSms({ to: ctx.mobile!, from: ctx.centre.senderPhone, body: text }));
-    } else if (ctx.email && !ctx.optedOut.has('email')) {
-      await sendOnce(pool, log, { idempotencyKey: key, requestId, channel: 'email', purpose: 'visit-notice', recipient: ctx.email, body: { text }, mode: gateways.email.mode },
-        () => gateways.email.sendEmail({ to: ctx.email!, from: { email: ctx.centre.senderEmail, name: ctx.centre.senderName }, replyTo: ctx.centre.senderEmail, subject: ctx.centre.name, text, html: `<p>${escapeHtml(text)}</p>` }));
-    }
+    const channel = noticeChannel(ctx);
+    if (channel) await sendToCustomer(deps, ctx, { channel, idempotencyKey: `${ctx.workflowId}:visit-notice:${booking.slotId}`, purpose: 'visit-notice', text });
   }
 
   return { findTechnicianCandidates, offerTechnicianChoice, reserveTechnicianSlot, dispatchJob, sendVisitNotice };

@@ -57,6 +57,13 @@ export async function sendToCustomer(
   );
 }
 
+/** Short notices (choice link, visit time) go by SMS when the customer can get one, else by email. */
+export function noticeChannel(ctx: RequestContext): 'sms' | 'email' | undefined {
+  if (ctx.mobile && !ctx.optedOut.has('sms')) return 'sms';
+  if (ctx.email && !ctx.optedOut.has('email')) return 'email';
+  return undefined;
+}
+
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { customerExists, pointsBalance, pointsHistory, redeemPoints } from '../../db/queries/loyalty';
-import { EXIT_OK, EXIT_REFUSED, runAsMain, UsageError, withUsage, type CliDeps } from './support/cli';
+import { subcommand, EXIT_OK, EXIT_REFUSED, runAsMain, UsageError, withUsage, type CliDeps } from './support/cli';
 import { formatTable } from './support/table';
 import { positiveInteger, requiredText } from './support/values';
 
@@ -24,11 +24,7 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
         json: { type: 'boolean', default: false },
       },
     });
-    const [command, ...extra] = positionals;
-    if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-    if (command !== 'balance' && command !== 'history' && command !== 'redeem') {
-      throw new UsageError(command ? `unknown command "${command}"` : 'a command is required');
-    }
+    const command = subcommand(positionals, ['balance', 'history', 'redeem'] as const);
     const customerId = requiredText('customer', values.customer);
     const redemption = command === 'redeem' ? { points: positiveInteger('points', values.points), reference: requiredText('reference', values.reference) } : undefined;
     if (!redemption && (values.points !== undefined || values.reference !== undefined)) {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { cancelSlot, listSlots, registerSlots, ScheduleError } from '../../db/queries/technicianSlots';
 import { isTimeZone } from '../../domain/slots';
-import { EXIT_OK, EXIT_REFUSED, EXIT_USAGE, runAsMain, UsageError, withUsage, type CliDeps } from './support/cli';
+import { subcommand, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, runAsMain, UsageError, withUsage, type CliDeps } from './support/cli';
 import { calendarDate, optionalText, positiveInteger, requiredText } from './support/values';
 
 const USAGE = `Usage: npm run schedules -- <command> [flags]
@@ -32,8 +32,7 @@ export async function run(argv: string[], deps: CliDeps & { clock?: () => Date }
         'release-booking': { type: 'boolean', default: false },
       },
     });
-    const [command, ...extra] = positionals;
-    if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    const command = subcommand(positionals, ['register', 'list', 'cancel'] as const);
     const timeZone = optionalText('tz', values.tz);
     if (timeZone !== undefined && !isTimeZone(timeZone)) throw new UsageError(`--tz must be an IANA time zone such as Asia/Seoul, got "${timeZone}"`);
 
@@ -69,8 +68,6 @@ export async function run(argv: string[], deps: CliDeps & { clock?: () => Date }
           );
           return EXIT_OK;
         }
-        default:
-          throw new UsageError(command ? `unknown command "${command}"` : 'a command is required: register, list or cancel');
       }
     } catch (err) {
       if (!(err instanceof ScheduleError)) throw err;

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { closeTask, listTasks, TASK_STATUSES, takeTask, type AgentTask, type TaskChange } from '../../db/queries/agentTasks';
-import { EXIT_OK, EXIT_REFUSED, runAsMain, UsageError, withUsage, type CliDeps } from './support/cli';
+import { subcommand, EXIT_OK, EXIT_REFUSED, runAsMain, UsageError, withUsage, type CliDeps } from './support/cli';
 import { formatTable } from './support/table';
 import { oneOf, optionalText, positiveInteger, requiredText } from './support/values';
 
@@ -27,11 +27,7 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
         json: { type: 'boolean', default: false },
       },
     });
-    const [command, ...extra] = positionals;
-    if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-    if (command !== 'list' && command !== 'take' && command !== 'close') {
-      throw new UsageError(command ? `unknown command "${command}"` : 'a command is required');
-    }
+    const command = subcommand(positionals, ['list', 'take', 'close'] as const);
     for (const flag of ['centre', 'status', 'task', 'agent', 'resolution'] as const) {
       if (values[flag] !== undefined && !(FLAGS_OF[command] as readonly string[]).includes(flag)) throw new UsageError(`--${flag} does not apply to ${command}`);
     }

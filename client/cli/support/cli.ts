@@ -77,3 +77,13 @@ export async function withUsage(deps: Pick<CliDeps, 'err'>, usage: string, body:
 function isParseArgsError(err: unknown): boolean {
   return typeof (err as { code?: unknown })?.code === 'string' && (err as { code: string }).code.startsWith('ERR_PARSE_ARGS');
 }
+
+/** The one sub-command of a CLI, checked against the ones it has; anything after it is an error. */
+export function subcommand<T extends string>(positionals: string[], commands: readonly T[]): T {
+  const [command, ...extra] = positionals;
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (!command || !(commands as readonly string[]).includes(command)) {
+    throw new UsageError(command ? `unknown command "${command}"` : 'a command is required');
+  }
+  return command as T;
+}
