@@ -38,6 +38,10 @@ export interface SurveyDeliveryFailed extends Keyed {
   channel: 'email' | 'sms';
   reason: string;
 }
+export interface BookingReleased extends Keyed {
+  technicianId: string;
+  reason: string;
+}
 export interface CancellationRequested extends Keyed {
   reason: string;
 }
@@ -48,6 +52,7 @@ export const jobCompletedSignal = defineSignal<[JobCompleted]>('jobCompleted');
 export const callOutcomeSignal = defineSignal<[CallOutcomeReported]>('callOutcome');
 export const surveyReplySignal = defineSignal<[SurveyReplyReceived]>('surveyReply');
 export const surveyDeliveryFailedSignal = defineSignal<[SurveyDeliveryFailed]>('surveyDeliveryFailed');
+export const bookingReleasedSignal = defineSignal<[BookingReleased]>('bookingReleased');
 export const cancelRequestSignal = defineSignal<[CancellationRequested]>('cancelRequest');
 
 export const getStateQuery = defineQuery<ServiceRequestState>('getState');

@@ -8,6 +8,8 @@ import {
   surveyReplySignal,
   technicianChosenSignal,
   technicianProgressSignal,
+  bookingReleasedSignal,
+  type BookingReleased,
   type CallOutcomeReported,
   type JobCompleted,
   type SurveyDeliveryFailed,
@@ -32,6 +34,7 @@ export class RequestState {
   chosenTechnicianId?: string;
   completion?: JobCompleted;
   cancellation?: { reason: string };
+  bookingReleased?: BookingReleased;
   callOutcome?: CallOutcomeReported;
   reply?: SurveyReplyReceived;
   lateReplies: SurveyReplyReceived[] = [];
@@ -76,6 +79,15 @@ export class RequestState {
     upsertSearchAttributes([{ key: ServiceTechnicianIdKey, value: technicianId }]);
   }
 
+  /** The booked technician can no longer come: forget the assignment so a new one is made. */
+  releaseAssignment(): void {
+    this.bookingReleased = undefined;
+    this.chosenTechnicianId = undefined;
+    this.view.technicianId = undefined;
+    this.view.visit = undefined;
+    this.view.progress = [];
+  }
+
   classify(category: NonNullable<ServiceRequestState['replyCategory']>): void {
     this.view.replyCategory = category;
     upsertSearchAttributes([{ key: ServiceReplyCategoryKey, value: category }]);
@@ -111,6 +123,9 @@ export class RequestState {
       if (!this.firstTime(s.eventId) || s.technicianId !== this.view.technicianId || this.completion) return;
       this.completion = s;
       this.view.progress.push({ status: 'completed', at: s.at });
+    });
+    setHandler(bookingReleasedSignal, (s) => {
+      if (this.firstTime(s.eventId) && !this.completion && s.technicianId === this.view.technicianId) this.bookingReleased = s;
     });
     setHandler(cancelRequestSignal, (s) => {
       // After the visit is done there is nothing left to cancel: the follow-up runs to its end.

@@ -25,13 +25,18 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
   if (!registered) return close('rejected_at_intake');
   state.assignCentre(registered.serviceCentreId);
 
-  // 2. Technician assignment
-  const booking = await assignTechnician(ctx);
-  if (state.cancelled) return close('cancelled');
-  if (!booking) return close('no_technician');
+  for (;;) {
+    // 2. Technician assignment
+    const booking = await assignTechnician(ctx);
+    if (state.cancelled) return close('cancelled');
+    if (!booking) return close('no_technician');
 
-  // 3. Wait for the completion signal
-  if ((await awaitCompletion(ctx)) === 'cancelled') return close('cancelled');
+    // 3. Wait for the completion signal (back to 2 if the technician's booking is released)
+    const outcome = await awaitCompletion(ctx);
+    if (outcome === 'cancelled') return close('cancelled');
+    if (outcome === 'completed') break;
+    state.releaseAssignment();
+  }
 
   // 4. Phone attempt
   const contact = await acts.contactOptions({ requestId: input.requestId });

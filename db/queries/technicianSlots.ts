@@ -155,6 +155,12 @@ export async function cancelSlot(
         `INSERT INTO escalations (request_id, kind, detail) VALUES ($1, 'booking_released', $2) ON CONFLICT (request_id, kind) DO UPDATE SET detail = EXCLUDED.detail`,
         [held.request_id, `the technician's slot ${args.slotId} was cancelled and the booking released; the visit must be re-arranged`],
       );
+      // The workflow learns it through the durable inbox (the relay signals bookingReleased), so
+      // it re-assigns the request even when this runs from a script without a Temporal client.
+      await db.query(
+        `INSERT INTO inbox (source, event_id, request_id, kind, payload) VALUES ('schedules', $1, $2, 'booking-released', $3) ON CONFLICT DO NOTHING`,
+        [`booking-released:${held.id}`, held.request_id, JSON.stringify({ technicianId: s.technician_id, reason: `slot ${args.slotId} cancelled` })],
+      );
     }
     await db.query('DELETE FROM candidate_offers WHERE slot_id = $1', [args.slotId]);
     await db.query('UPDATE technician_slots SET cancelled_at = $2 WHERE id = $1', [args.slotId, args.now]);

@@ -1,6 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  bookingReleasedSignal,
   cancelRequestSignal,
   jobCompletedSignal,
   surveyReplySignal,
@@ -71,6 +72,27 @@ describe('technician assignment and the wait for completion', () => {
       await handle.result();
     });
     expect(called('escalateToSupervisor').map((c) => c.args[0])).toMatchObject([{ kind: 'late_completion' }]);
+    expect(called('recordJobCompleted')).toHaveLength(1);
+  });
+
+  it('a booking released from the technician’s schedule sends the request back to assignment', async () => {
+    const { activities, called } = fakeActivities({ contact: { voice: false, sms: false, email: false } });
+    const input = requestInput();
+    await withWorker(env, activities, async (tq) => {
+      const handle = await env.client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
+      await handle.signal(technicianChosenSignal, { eventId: 'c', technicianId: 'tech-b' });
+      await waitForStage(handle, 'awaiting_completion');
+      await handle.signal(bookingReleasedSignal, { eventId: 'released-1', technicianId: 'tech-a', reason: 'not the booked technician' });
+      await handle.signal(bookingReleasedSignal, { eventId: 'released-2', technicianId: 'tech-b', reason: 'slot cancelled' });
+      await waitForStage(handle, 'awaiting_customer_choice');
+      await handle.signal(technicianChosenSignal, { eventId: 'c2', technicianId: 'tech-a' });
+      const state = await waitForStage(handle, 'awaiting_completion');
+      expect(state.technicianId).toBe('tech-a');
+      await handle.signal(jobCompletedSignal, { eventId: 'late-b', technicianId: 'tech-b', resolved: true, at: at() });
+      await handle.signal(jobCompletedSignal, { eventId: 'done', technicianId: 'tech-a', resolved: true, at: at() });
+      await handle.result();
+    });
+    expect(called('dispatchJob').map((c) => (c.args[0] as { booking: { technicianId: string } }).booking.technicianId)).toEqual(['tech-b', 'tech-a']);
     expect(called('recordJobCompleted')).toHaveLength(1);
   });
 

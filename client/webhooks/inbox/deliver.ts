@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { storeSurveyReply, type InboxReplyPayload } from '../../../activities/replyStore';
 import type { Pool, PoolClient } from '../../../db/pool';
 import {
+  bookingReleasedSignal,
   callOutcomeSignal,
   serviceRequestWorkflowId,
   surveyDeliveryFailedSignal,
@@ -83,6 +84,8 @@ async function signal(deps: DeliveryDeps, row: InboxRow): Promise<void> {
         return handle.signal(callOutcomeSignal, { eventId, callSid: String(p.callSid), outcome: p.outcome as CallOutcome, rating: numberOrUndefined(p.rating), at });
       case 'delivery-failed':
         return handle.signal(surveyDeliveryFailedSignal, { eventId, channel: p.channel === 'sms' ? 'sms' : 'email', reason: String(p.reason) });
+      case 'booking-released':
+        return handle.signal(bookingReleasedSignal, { eventId, technicianId: String(p.technicianId), reason: String(p.reason) });
     }
   };
   await deps.temporal.withAbortSignal(AbortSignal.timeout(deps.signalTimeoutMs ?? 3000), send);

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from '../../../db/pool';
 
-export type InboxSource = 'twilio-sms' | 'twilio-sms-status' | 'twilio-voice' | 'sendgrid-inbound' | 'sendgrid-event' | 'web-form';
-export type InboxKind = 'survey-reply' | 'call-outcome' | 'delivery-failed';
+export type InboxSource = 'twilio-sms' | 'twilio-sms-status' | 'twilio-voice' | 'sendgrid-inbound' | 'sendgrid-event' | 'web-form' | 'schedules';
+export type InboxKind = 'survey-reply' | 'call-outcome' | 'delivery-failed' | 'booking-released';
 export type InboxStatus = 'pending' | 'delivered' | 'late' | 'unmatched';
 
 export interface InboundEvent {

@@ -1,8 +1,8 @@
 import { condition, defineQuery, defineSignal, setHandler } from '@temporalio/workflow';
-import { callOutcomeSignal, surveyDeliveryFailedSignal, surveyReplySignal } from '../../../workflows/messages';
+import { bookingReleasedSignal, callOutcomeSignal, surveyDeliveryFailedSignal, surveyReplySignal } from '../../../workflows/messages';
 
 export interface SurveyProbeRecord {
-  signal: 'surveyReply' | 'callOutcome' | 'surveyDeliveryFailed';
+  signal: 'surveyReply' | 'callOutcome' | 'surveyDeliveryFailed' | 'bookingReleased';
   payload: Record<string, unknown>;
 }
 
@@ -19,6 +19,7 @@ export async function surveyProbe(): Promise<SurveyProbeRecord[]> {
   setHandler(surveyReplySignal, (payload) => void received.push({ signal: 'surveyReply', payload: { ...payload } }));
   setHandler(callOutcomeSignal, (payload) => void received.push({ signal: 'callOutcome', payload: { ...payload } }));
   setHandler(surveyDeliveryFailedSignal, (payload) => void received.push({ signal: 'surveyDeliveryFailed', payload: { ...payload } }));
+  setHandler(bookingReleasedSignal, (payload) => void received.push({ signal: 'bookingReleased', payload: { ...payload } }));
   setHandler(surveyProbeQuery, () => received);
   setHandler(surveyProbeStopSignal, () => void (stopped = true));
   await condition(() => stopped);
