@@ -75,7 +75,10 @@ export const twilioSmsRoutes =
         ? ((
             await pool.query<{ id: string }>(
               `SELECT r.id FROM outbox o JOIN service_requests r ON r.id = o.request_id
-                WHERE r.customer_id = $1 AND o.channel = 'sms' AND o.purpose = 'survey' AND o.status = 'sent'
+                WHERE r.customer_id = $1 AND o.channel = 'sms' AND o.purpose = 'survey'
+                  -- pending: the send was interrupted after the provider may have taken it, and the
+                  -- workflow waits for a reply to it all the same
+                  AND o.status IN ('sent', 'pending')
                 ORDER BY (r.status <> 'closed') DESC, o.created_at DESC LIMIT 1`,
               [sender.id],
             )
