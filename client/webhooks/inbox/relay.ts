@@ -1,5 +1,6 @@
 import type { PoolClient } from '../../../db/pool';
 import { deliverInbound, type DeliveryDeps } from './deliver';
+import { relayTechnicianReports } from './technicianReports';
 
 export interface InboxRelay {
   stop(): Promise<void>;
@@ -69,8 +70,9 @@ export async function relayOnce(deps: DeliveryDeps, batchSize = 20): Promise<num
         deps.log.error({ inboxId: Number(id), err: (err as Error).message }, 'inbox relay: row failed');
       }
     }
+    const reports = await relayTechnicianReports(deps, db, batchSize);
     await db.query('COMMIT');
-    return rows.length;
+    return rows.length + reports;
   } catch (err) {
     await db.query('ROLLBACK').catch(() => undefined);
     throw err;

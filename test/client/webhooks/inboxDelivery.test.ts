@@ -36,4 +36,28 @@ describe('the inbox relay', () => {
       { signal: 'bookingReleased', payload: { eventId: `schedules:booking-released:${requestId}`, technicianId: 'tech-1', reason: 'slot 7 cancelled' } },
     ]);
   });
+
+  it('passes on a technician report whose signal failed when it came in', async () => {
+    const { requestId } = await seedRequest(pool, { network: undefined });
+    const { rows } = await pool.query(`SELECT service_centre_id FROM service_requests WHERE id = $1`, [requestId]);
+    const technicianId = `tech-relay-${requestId.slice(0, 8)}`;
+    await pool.query(
+      `INSERT INTO technicians (id, name, introduction, phone, terminal_channel, service_centre_id, access_token_hash) VALUES ($1, 'T', 'i', '+821000000000', 'sms', $2, $3)`,
+      [technicianId, rows[0].service_centre_id, `hash-${requestId}`],
+    );
+    await probe.probe(requestId);
+    await pool.query(
+      `INSERT INTO technician_progress (event_id, request_id, technician_id, status, resolved, reported_at) VALUES ($1, $2, $3, 'completed', true, now() - interval '1 minute')`,
+      [`technician:${technicianId}:done`, requestId, technicianId],
+    );
+    const deps = { pool, temporal: probe.client, log: pino({ level: 'silent' }) };
+    await waitFor('the relay to pass the report on', async () => {
+      await relayOnce(deps);
+      const { rows: r } = await pool.query(`SELECT signalled_at FROM technician_progress WHERE request_id = $1`, [requestId]);
+      return r[0]?.signalled_at ? true : undefined;
+    });
+    await relayOnce(deps);
+    const signals = await probe.waitForSignals(requestId, 1);
+    expect(signals).toMatchObject([{ signal: 'jobCompleted', payload: { eventId: `technician:${technicianId}:done`, technicianId, resolved: true } }]);
+  });
 });

@@ -1,8 +1,8 @@
 import { condition, defineQuery, defineSignal, setHandler } from '@temporalio/workflow';
-import { bookingReleasedSignal, callOutcomeSignal, surveyDeliveryFailedSignal, surveyReplySignal } from '../../../workflows/messages';
+import { bookingReleasedSignal, callOutcomeSignal, jobCompletedSignal, surveyDeliveryFailedSignal, surveyReplySignal, technicianProgressSignal } from '../../../workflows/messages';
 
 export interface SurveyProbeRecord {
-  signal: 'surveyReply' | 'callOutcome' | 'surveyDeliveryFailed' | 'bookingReleased';
+  signal: 'surveyReply' | 'callOutcome' | 'surveyDeliveryFailed' | 'bookingReleased' | 'technicianProgress' | 'jobCompleted';
   payload: Record<string, unknown>;
 }
 
@@ -20,6 +20,8 @@ export async function surveyProbe(): Promise<SurveyProbeRecord[]> {
   setHandler(callOutcomeSignal, (payload) => void received.push({ signal: 'callOutcome', payload: { ...payload } }));
   setHandler(surveyDeliveryFailedSignal, (payload) => void received.push({ signal: 'surveyDeliveryFailed', payload: { ...payload } }));
   setHandler(bookingReleasedSignal, (payload) => void received.push({ signal: 'bookingReleased', payload: { ...payload } }));
+  setHandler(technicianProgressSignal, (payload) => void received.push({ signal: 'technicianProgress', payload: { ...payload } }));
+  setHandler(jobCompletedSignal, (payload) => void received.push({ signal: 'jobCompleted', payload: { ...payload } }));
   setHandler(surveyProbeQuery, () => received);
   setHandler(surveyProbeStopSignal, () => void (stopped = true));
   await condition(() => stopped);
