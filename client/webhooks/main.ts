@@ -1,5 +1,6 @@
 import { loadConfig } from '../../config';
 import { createLogger } from '../../config/logger';
+import { migrateToLatest } from '../../db/migrate';
 import { createPool } from '../../db/pool';
 import { connectTemporal } from '../temporal';
 import { startInboxRelay } from './inbox/relay';
@@ -10,6 +11,8 @@ async function main() {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL, 'webhooks');
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required for the webhook server (the stack script sets it for the embedded database)');
+  // Either process may start first; the migrations run under a lock, so both may ask for them.
+  await migrateToLatest(config.DATABASE_URL, log);
   const pool = createPool(config.DATABASE_URL);
   const { client, connection } = await connectTemporal(config, { lazy: true });
   const app = await buildWebhookServer({
