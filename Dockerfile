@@ -9,8 +9,10 @@ WORKDIR /app
 RUN npm install --global npm@11.19.1 --no-audit --no-fund
 COPY package.json package-lock.json ./
 # Dev dependencies (vitest, eslint, playwright, the test server client) are never loaded by the
-# worker or the webhook server; tsx is a production dependency on purpose.
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# worker or the webhook server; tsx is a production dependency on purpose. `npm install` with the
+# lockfile rather than `npm ci`: npm ci insists on lockfile entries for every other platform's
+# optional native packages, which a registry mirror may not carry (same as scripts/ensure-node-deps.sh).
+RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # --- runtime -----------------------------------------------------------------------------------
 FROM node:20-bookworm-slim AS runtime
