@@ -1,5 +1,4 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   bookingReleasedSignal,
   cancelRequestSignal,
@@ -10,15 +9,9 @@ import {
 } from '../../workflows/messages';
 import { serviceRequestWorkflow } from '../../workflows/serviceRequest';
 import { fakeActivities } from './fakeActivities';
-import { DAY, HOUR, requestInput, testPolicy, timeSkippingEnv, waitForStage, withWorker, workflowIdFor } from './harness';
+import { DAY, HOUR, requestInput, testPolicy, useTimeSkippingEnv, waitForStage, withWorker, workflowIdFor } from './harness';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = useTimeSkippingEnv();
 
 const at = () => new Date().toISOString();
 
@@ -26,8 +19,8 @@ describe('technician assignment and the wait for completion', () => {
   it('progress reports are kept in order, and a report from another technician is ignored', async () => {
     const { activities } = fakeActivities({ contact: { voice: false, sms: false, email: false } });
     const input = requestInput();
-    await withWorker(env, activities, async (tq) => {
-      const handle = await env.client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
+    await withWorker(env(), activities, async (tq) => {
+      const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
       await handle.signal(technicianChosenSignal, { eventId: 'c', technicianId: 'tech-b' });
       await waitForStage(handle, 'awaiting_completion');
       for (const status of ['en_route', 'arrived', 'working'] as const) {
@@ -45,8 +38,8 @@ describe('technician assignment and the wait for completion', () => {
   it('a customer cancellation before completion ends the request and releases the slot', async () => {
     const { activities, called } = fakeActivities();
     const input = requestInput();
-    const result = await withWorker(env, activities, async (tq) => {
-      const handle = await env.client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
+    const result = await withWorker(env(), activities, async (tq) => {
+      const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
       await handle.signal(technicianChosenSignal, { eventId: 'c', technicianId: 'tech-a' });
       await waitForStage(handle, 'awaiting_completion');
       await handle.signal(cancelRequestSignal, { eventId: 'cancel-1', reason: 'customer fixed it' });
@@ -60,14 +53,14 @@ describe('technician assignment and the wait for completion', () => {
   it('a late completion is escalated to the supervisor once and the workflow keeps waiting', async () => {
     const { activities, called } = fakeActivities({ contact: { voice: false, sms: false, email: false } });
     const input = requestInput();
-    await withWorker(env, activities, async (tq) => {
-      const handle = await env.client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
+    await withWorker(env(), activities, async (tq) => {
+      const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
       await handle.signal(technicianChosenSignal, { eventId: 'c', technicianId: 'tech-a' });
       await waitForStage(handle, 'awaiting_completion');
-      await env.sleep(testPolicy.completionSlaMs + HOUR);
+      await env().sleep(testPolicy.completionSlaMs + HOUR);
       const state = await waitForStage(handle, 'awaiting_completion');
       expect(state.escalated).toBe(true);
-      await env.sleep(3 * DAY);
+      await env().sleep(3 * DAY);
       await handle.signal(jobCompletedSignal, { eventId: 'done', technicianId: 'tech-a', resolved: true, at: at() });
       await handle.result();
     });
@@ -78,8 +71,8 @@ describe('technician assignment and the wait for completion', () => {
   it('a booking released from the technician’s schedule sends the request back to assignment', async () => {
     const { activities, called } = fakeActivities({ contact: { voice: false, sms: false, email: false } });
     const input = requestInput();
-    await withWorker(env, activities, async (tq) => {
-      const handle = await env.client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
+    await withWorker(env(), activities, async (tq) => {
+      const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
       await handle.signal(technicianChosenSignal, { eventId: 'c', technicianId: 'tech-b' });
       await waitForStage(handle, 'awaiting_completion');
       await handle.signal(bookingReleasedSignal, { eventId: 'released-1', technicianId: 'tech-a', reason: 'not the booked technician' });
@@ -99,8 +92,8 @@ describe('technician assignment and the wait for completion', () => {
   it('with no free technician the centre is alerted once, the search is retried, then the request closes', async () => {
     const { activities, called } = fakeActivities({ candidates: [] });
     const input = requestInput();
-    const result = await withWorker(env, activities, async (tq) =>
-      (await env.client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] })).result(),
+    const result = await withWorker(env(), activities, async (tq) =>
+      (await env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] })).result(),
     );
     expect(result.closeReason).toBe('no_technician');
     expect(called('findTechnicianCandidates')).toHaveLength(testPolicy.noTechnicianMaxAttempts);
@@ -115,10 +108,10 @@ describe('technician assignment and the wait for completion', () => {
       return ++reservations === 1 ? null : (a.candidates[0] ?? null);
     };
     const input = requestInput();
-    await withWorker(env, activities, async (tq) => {
-      const handle = await env.client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
+    await withWorker(env(), activities, async (tq) => {
+      const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
       await handle.signal(technicianChosenSignal, { eventId: 'c', technicianId: 'tech-a' });
-      await env.sleep(testPolicy.choiceTimeoutMs);
+      await env().sleep(testPolicy.choiceTimeoutMs);
       await waitForStage(handle, 'awaiting_completion');
       await handle.signal(jobCompletedSignal, { eventId: 'done', technicianId: 'tech-a', resolved: true, at: at() });
       await handle.result();
@@ -133,8 +126,8 @@ describe('respect for the customer', () => {
     const { activities, called, world } = fakeActivities();
     const input = requestInput();
     const waitFor = 9 * HOUR;
-    await withWorker(env, activities, async (tq) => {
-      const handle = await env.client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
+    await withWorker(env(), activities, async (tq) => {
+      const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
       await handle.signal(technicianChosenSignal, { eventId: 'c', technicianId: 'tech-a' });
       await waitForStage(handle, 'awaiting_completion');
       // The next contact-hours check says: 9 hours until 08:00 in the customer's zone.
@@ -142,10 +135,10 @@ describe('respect for the customer', () => {
       await handle.signal(jobCompletedSignal, { eventId: 'done', technicianId: 'tech-a', resolved: true, at: at() });
       const waiting = await waitForStage(handle, 'waiting_for_contact_hours');
       expect(called('placeSurveyCall')).toHaveLength(0);
-      const before = await env.currentTimeMs();
-      await env.sleep(waitFor);
+      const before = await env().currentTimeMs();
+      await env().sleep(waitFor);
       await waitForStage(handle, 'phone_attempt');
-      expect((await env.currentTimeMs()) - before).toBeGreaterThanOrEqual(waitFor);
+      expect((await env().currentTimeMs()) - before).toBeGreaterThanOrEqual(waitFor);
       expect(waiting.stageHistory.map((s) => s.stage)).toContain('waiting_for_contact_hours');
       await handle.signal(surveyReplySignal, { eventId: 'x', channel: 'sms', at: at() });
       await handle.terminate('test done');

@@ -1,5 +1,4 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   callOutcomeSignal,
   jobCompletedSignal,
@@ -8,15 +7,9 @@ import {
 } from '../../workflows/messages';
 import { serviceRequestWorkflow } from '../../workflows/serviceRequest';
 import { fakeActivities } from './fakeActivities';
-import { requestInput, timeSkippingEnv, waitForStage, withWorker, workflowIdFor } from './harness';
+import { requestInput, useTimeSkippingEnv, waitForStage, withWorker, workflowIdFor } from './harness';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = useTimeSkippingEnv();
 
 const at = () => new Date().toISOString();
 
@@ -24,8 +17,8 @@ describe('service request workflow', () => {
   it('phone answered with a rating: the keypad answer is the reply, no message survey is sent', async () => {
     const { activities, called } = fakeActivities({ category: 'delighted' });
     const input = requestInput();
-    const result = await withWorker(env, activities, async (taskQueue) => {
-      const handle = await env.client.workflow.start(serviceRequestWorkflow, { taskQueue, workflowId: workflowIdFor(input), args: [input] });
+    const result = await withWorker(env(), activities, async (taskQueue) => {
+      const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue, workflowId: workflowIdFor(input), args: [input] });
       await handle.signal(technicianChosenSignal, { eventId: 'choice-1', technicianId: 'tech-b' });
       await waitForStage(handle, 'awaiting_completion');
       await handle.signal(jobCompletedSignal, { eventId: 'done-1', technicianId: 'tech-b', resolved: true, at: at() });
@@ -43,10 +36,10 @@ describe('service request workflow', () => {
   it('no answer, then an email reply: the survey goes by email and the reply is rewarded once', async () => {
     const { activities, called } = fakeActivities({ category: 'satisfied' });
     const input = requestInput();
-    const result = await withWorker(env, activities, async (taskQueue) => {
-      const handle = await env.client.workflow.start(serviceRequestWorkflow, { taskQueue, workflowId: workflowIdFor(input), args: [input] });
+    const result = await withWorker(env(), activities, async (taskQueue) => {
+      const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue, workflowId: workflowIdFor(input), args: [input] });
       await waitForStage(handle, 'awaiting_customer_choice');
-      await env.sleep('4h'); // no choice in time: the best candidate is taken
+      await env().sleep('4h'); // no choice in time: the best candidate is taken
       await waitForStage(handle, 'awaiting_completion');
       await handle.signal(jobCompletedSignal, { eventId: 'done-1', technicianId: 'tech-a', resolved: true, at: at() });
       await handle.signal(jobCompletedSignal, { eventId: 'done-1', technicianId: 'tech-a', resolved: true, at: at() });

@@ -1,5 +1,4 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   callOutcomeSignal,
   getStateQuery,
@@ -11,21 +10,15 @@ import {
 import { serviceRequestWorkflow } from '../../workflows/serviceRequest';
 import type { ServiceRequestInput } from '../../workflows/types';
 import { fakeActivities } from './fakeActivities';
-import { DAY, requestInput, testPolicy, timeSkippingEnv, waitForStage, withWorker, workflowIdFor } from './harness';
+import { DAY, requestInput, testPolicy, useTimeSkippingEnv, waitForStage, withWorker, workflowIdFor } from './harness';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = useTimeSkippingEnv();
 
 const at = () => new Date().toISOString();
 
 /** Starts a request and drives it through assignment and completion to the follow-up stages. */
 async function startCompleted(taskQueue: string, input: ServiceRequestInput) {
-  const handle = await env.client.workflow.start(serviceRequestWorkflow, { taskQueue, workflowId: workflowIdFor(input), args: [input] });
+  const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue, workflowId: workflowIdFor(input), args: [input] });
   await handle.signal(technicianChosenSignal, { eventId: 'choice', technicianId: 'tech-a' });
   await waitForStage(handle, 'awaiting_completion');
   await handle.signal(jobCompletedSignal, { eventId: 'done', technicianId: 'tech-a', resolved: true, at: at() });
@@ -36,7 +29,7 @@ describe('fallback survey and the reply window', () => {
   it('call refused, customer prefers SMS: the survey goes by SMS and the SMS reply is the answer', async () => {
     const { activities, called } = fakeActivities({ contact: { voice: true, sms: true, email: true, preferred: 'sms' } });
     const input = requestInput();
-    const result = await withWorker(env, activities, async (tq) => {
+    const result = await withWorker(env(), activities, async (tq) => {
       const handle = await startCompleted(tq, input);
       await waitForStage(handle, 'phone_attempt');
       await handle.signal(callOutcomeSignal, { eventId: 'c1', callSid: 'CA1', outcome: 'refused', at: at() });
@@ -53,10 +46,10 @@ describe('fallback survey and the reply window', () => {
   it('no call outcome in time counts as no answer and falls back to the message survey', async () => {
     const { activities, called } = fakeActivities();
     const input = requestInput();
-    await withWorker(env, activities, async (tq) => {
+    await withWorker(env(), activities, async (tq) => {
       const handle = await startCompleted(tq, input);
       await waitForStage(handle, 'phone_attempt');
-      await env.sleep(testPolicy.callOutcomeTimeoutMs);
+      await env().sleep(testPolicy.callOutcomeTimeoutMs);
       const state = await waitForStage(handle, 'awaiting_reply');
       expect(state.callOutcome).toBe('no_answer');
       await handle.signal(surveyReplySignal, { eventId: 'e1', channel: 'email', inboxId: 1, at: at() });
@@ -68,7 +61,7 @@ describe('fallback survey and the reply window', () => {
   it('no contact channel at all closes the request as no_contact_channel without a reward', async () => {
     const { activities, called } = fakeActivities({ contact: { voice: false, sms: false, email: false } });
     const input = requestInput();
-    const result = await withWorker(env, activities, async (tq) => (await startCompleted(tq, input)).result());
+    const result = await withWorker(env(), activities, async (tq) => (await startCompleted(tq, input)).result());
     expect(result).toMatchObject({ closeReason: 'no_contact_channel', incentivePoints: 0 });
     expect(called('placeSurveyCall')).toHaveLength(0);
     expect(called('grantReplyIncentive')).toHaveLength(0);
@@ -77,7 +70,7 @@ describe('fallback survey and the reply window', () => {
   it('a customer who opted out of calls and email is only contacted by SMS', async () => {
     const { activities, called } = fakeActivities({ contact: { voice: false, sms: true, email: false } });
     const input = requestInput();
-    await withWorker(env, activities, async (tq) => {
+    await withWorker(env(), activities, async (tq) => {
       const handle = await startCompleted(tq, input);
       await waitForStage(handle, 'awaiting_reply');
       await handle.signal(surveyReplySignal, { eventId: 's1', channel: 'sms', inboxId: 2, at: at() });
@@ -91,7 +84,7 @@ describe('fallback survey and the reply window', () => {
   it('a permanently refused email falls back to SMS', async () => {
     const { activities, called } = fakeActivities({ contact: { voice: false, sms: true, email: true }, permanentlyFailing: new Set(['email']) });
     const input = requestInput();
-    await withWorker(env, activities, async (tq) => {
+    await withWorker(env(), activities, async (tq) => {
       const handle = await startCompleted(tq, input);
       const state = await waitForStage(handle, 'awaiting_reply');
       expect(state.channelsTried).toEqual(['email', 'sms']);
@@ -104,7 +97,7 @@ describe('fallback survey and the reply window', () => {
   it('a bounce reported after sending moves the survey to the other channel', async () => {
     const { activities, called } = fakeActivities({ contact: { voice: false, sms: true, email: true } });
     const input = requestInput();
-    await withWorker(env, activities, async (tq) => {
+    await withWorker(env(), activities, async (tq) => {
       const handle = await startCompleted(tq, input);
       await waitForStage(handle, 'awaiting_reply');
       await handle.signal(surveyDeliveryFailedSignal, { eventId: 'bounce-1', channel: 'email', reason: 'bounce' });
@@ -120,7 +113,7 @@ describe('fallback survey and the reply window', () => {
     const sending = new Promise<void>((resolve) => (finishSending = resolve));
     activities.sendSurveyEmail = async () => sending; // the provider is slow to confirm
     const input = requestInput();
-    const result = await withWorker(env, activities, async (tq) => {
+    const result = await withWorker(env(), activities, async (tq) => {
       const handle = await startCompleted(tq, input);
       await waitForStage(handle, 'sending_survey');
       await handle.signal(surveyReplySignal, { eventId: 'fast', channel: 'email', inboxId: 30, at: at() });
@@ -135,7 +128,7 @@ describe('fallback survey and the reply window', () => {
   it('no reply in 7 days: one reminder two days before, then closed as no_reply with no incentive', async () => {
     const { activities, called } = fakeActivities({ contact: { voice: false, sms: false, email: true } });
     const input = requestInput();
-    const result = await withWorker(env, activities, async (tq) => {
+    const result = await withWorker(env(), activities, async (tq) => {
       const handle = await startCompleted(tq, input);
       await waitForStage(handle, 'awaiting_reply');
       return handle.result(); // the time-skipping server jumps over the whole week
@@ -150,10 +143,10 @@ describe('fallback survey and the reply window', () => {
   it('a reply after the window closed is stored as late and does not reopen the request', async () => {
     const { activities, called } = fakeActivities({ contact: { voice: false, sms: true, email: false } });
     const input = requestInput({ policy: { ...testPolicy, replyWindowMs: 2 * DAY, reminderBeforeCloseMs: DAY } });
-    await withWorker(env, activities, async (tq) => {
+    await withWorker(env(), activities, async (tq) => {
       const handle = await startCompleted(tq, input);
       await waitForStage(handle, 'awaiting_reply');
-      await env.sleep(2 * DAY);
+      await env().sleep(2 * DAY);
       // The window has closed; this reply races the close and must end up on record as late.
       await handle.signal(surveyReplySignal, { eventId: 'late-1', channel: 'sms', inboxId: 9, at: at() }).catch(() => undefined);
       const result = await handle.result();
@@ -166,7 +159,7 @@ describe('fallback survey and the reply window', () => {
   it('a reply that comes after the answer is kept on record as late', async () => {
     const { activities, called } = fakeActivities({ contact: { voice: false, sms: true, email: false } });
     const input = requestInput();
-    await withWorker(env, activities, async (tq) => {
+    await withWorker(env(), activities, async (tq) => {
       const handle = await startCompleted(tq, input);
       await waitForStage(handle, 'awaiting_reply');
       await handle.signal(surveyReplySignal, { eventId: 'first', channel: 'sms', inboxId: 20, at: at() });

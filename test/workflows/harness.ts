@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import proto from '@temporalio/proto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/searchAttributes';
 import type { ServiceRequestActivities } from '../../activities';
 import { WORKFLOWS_PATH } from '../../worker/createWorker';
@@ -23,6 +23,21 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
     searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTE_KEYS.map((k) => [k.name, proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
   });
   return env;
+}
+
+/** One time-skipping server for the test file: started before its tests, torn down after. */
+export function useTimeSkippingEnv(): () => TestWorkflowEnvironment {
+  let env: TestWorkflowEnvironment | undefined;
+  beforeAll(async () => {
+    env = await timeSkippingEnv();
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+  return () => {
+    if (!env) throw new Error('the time-skipping server is not started yet');
+    return env;
+  };
 }
 
 /** Runs fn while a worker with the given activities serves a fresh task queue. */

@@ -1,27 +1,20 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { callOutcomeSignal, getStateQuery, jobCompletedSignal, serviceRequestWorkflowId, technicianChosenSignal } from '../../workflows/messages';
 import { serviceRequestWorkflow } from '../../workflows/serviceRequest';
 import type { ReplyCategory, ServiceRequestResult, ServiceRequestState } from '../../workflows/types';
 import { fakeActivities } from './fakeActivities';
-import { requestInput, timeSkippingEnv, waitForStage, withWorker, workflowIdFor } from './harness';
+import { requestInput, useTimeSkippingEnv, waitForStage, withWorker, workflowIdFor } from './harness';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = useTimeSkippingEnv();
 
 const at = () => new Date().toISOString();
 
 async function answeredWith(category: ReplyCategory, afterwards?: (result: ServiceRequestResult) => Promise<void>) {
   const fakes = fakeActivities({ category });
   const input = requestInput();
-  const result = await withWorker(env, fakes.activities, async (tq) => {
-    const handle = await env.client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
+  const result = await withWorker(env(), fakes.activities, async (tq) => {
+    const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
     await handle.signal(technicianChosenSignal, { eventId: 'c', technicianId: 'tech-a' });
     await waitForStage(handle, 'awaiting_completion');
     await handle.signal(jobCompletedSignal, { eventId: 'done', technicianId: 'tech-a', resolved: true, at: at() });
@@ -39,7 +32,7 @@ describe('classify, store, reward, follow up', () => {
   it('a repeated failure starts a linked revisit request of its own', async () => {
     let revisitState: ServiceRequestState | undefined;
     const { result, input, called } = await answeredWith('repeat_failure', async ({ followUpRequestId }) => {
-      const revisit = env.client.workflow.getHandle(serviceRequestWorkflowId(followUpRequestId!));
+      const revisit = env().client.workflow.getHandle(serviceRequestWorkflowId(followUpRequestId!));
       expect((await revisit.describe()).type).toBe('serviceRequestWorkflow');
       revisitState = await revisit.query(getStateQuery);
       await revisit.terminate('test done');
@@ -68,9 +61,9 @@ describe('classify, store, reward, follow up', () => {
   it('the workflow id is the business key: the same request cannot be started twice', async () => {
     const { activities } = fakeActivities();
     const input = requestInput();
-    await withWorker(env, activities, async (tq) => {
-      const handle = await env.client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
-      await expect(env.client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] })).rejects.toBeInstanceOf(
+    await withWorker(env(), activities, async (tq) => {
+      const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
+      await expect(env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] })).rejects.toBeInstanceOf(
         WorkflowExecutionAlreadyStartedError,
       );
       expect(workflowIdFor(input)).toMatch(/^service-request-[0-9a-f-]{36}$/);
