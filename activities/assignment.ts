@@ -6,7 +6,7 @@ import { issueToken } from './messaging/tokens';
 import { formatLocal } from './messaging/format';
 import { escapeHtml, noticeChannel, sendToCustomer } from './messaging/customerMessage';
 import { loadRequestContext } from './requestContext';
-import { unknownRecord } from './errors';
+import { unknownRecord, unlessUndeliverable } from './errors';
 import { inTransaction } from '../db/pool';
 import { searchCandidates } from '../db/queries/candidateSearch';
 
@@ -70,8 +70,11 @@ export function createAssignmentActivities(deps: ActivityDeps) {
       deadline: formatLocal(expiresAt, ctx.timeZone, ctx.language),
       link: `${settings.publicBaseUrl}/choose/${token}`,
     });
-    await sendToCustomer(deps, ctx, { channel, idempotencyKey: `${ctx.workflowId}:technician-choice:${round}`, purpose: 'technician-choice', text });
-    return { offered: true };
+    const sent = await unlessUndeliverable(log, 'technician choice', () =>
+      sendToCustomer(deps, ctx, { channel, idempotencyKey: `${ctx.workflowId}:technician-choice:${round}`, purpose: 'technician-choice', text }),
+    );
+    // Undeliverable: the choice times out and the best candidate is taken.
+    return { offered: sent !== undefined };
   }
 
   /**
@@ -134,12 +137,20 @@ export function createAssignmentActivities(deps: ActivityDeps) {
     const text = render(ctx.language, 'dispatchText', vars);
     const subject = render(ctx.language, 'dispatchSubject', vars);
     const key = `${ctx.workflowId}:dispatch:${booking.slotId}`;
-    if (t.terminal_channel === 'sms') {
-      await sendOnce(pool, log, { idempotencyKey: key, requestId, channel: 'sms', purpose: 'dispatch', recipient: t.phone, body: { text }, mode: gateways.sms.mode },
-        () => gateways.sms.sendSms({ to: t.phone, from: ctx.centre.senderPhone, body: text }));
-    } else {
-      await sendOnce(pool, log, { idempotencyKey: key, requestId, channel: 'email', purpose: 'dispatch', recipient: t.email, body: { subject, text }, mode: gateways.email.mode },
-        () => gateways.email.sendEmail({ to: t.email, from: { email: ctx.centre.senderEmail, name: ctx.centre.senderName }, replyTo: ctx.centre.agentEmail, subject, text, html: `<pre>${escapeHtml(text)}</pre>` }));
+    const send = () =>
+      t.terminal_channel === 'sms'
+        ? sendOnce(pool, log, { idempotencyKey: key, requestId, channel: 'sms', purpose: 'dispatch', recipient: t.phone, body: { text }, mode: gateways.sms.mode }, () =>
+            gateways.sms.sendSms({ to: t.phone, from: ctx.centre.senderPhone, body: text }),
+          )
+        : sendOnce(pool, log, { idempotencyKey: key, requestId, channel: 'email', purpose: 'dispatch', recipient: t.email, body: { subject, text }, mode: gateways.email.mode }, () =>
+            gateways.email.sendEmail({ to: t.email, from: { email: ctx.centre.senderEmail, name: ctx.centre.senderName }, replyTo: ctx.centre.agentEmail, subject, text, html: `<pre>${escapeHtml(text)}</pre>` }),
+          );
+    if ((await unlessUndeliverable(log, 'dispatch', send)) === undefined) {
+      // The technician's terminal refuses messages: the centre must reach them another way.
+      await pool.query(
+        `INSERT INTO escalations (request_id, kind, detail) VALUES ($1, 'dispatch_failed', $2) ON CONFLICT (request_id, kind) DO NOTHING`,
+        [requestId, `the job could not be sent to technician ${booking.technicianId}'s ${t.terminal_channel}; call them`],
+      );
     }
   }
 
@@ -155,7 +166,11 @@ export function createAssignmentActivities(deps: ActivityDeps) {
       replyPhone: ctx.centre.replyPhone,
     });
     const channel = noticeChannel(ctx);
-    if (channel) await sendToCustomer(deps, ctx, { channel, idempotencyKey: `${ctx.workflowId}:visit-notice:${booking.slotId}`, purpose: 'visit-notice', text });
+    if (channel) {
+      await unlessUndeliverable(log, 'visit notice', () =>
+        sendToCustomer(deps, ctx, { channel, idempotencyKey: `${ctx.workflowId}:visit-notice:${booking.slotId}`, purpose: 'visit-notice', text }),
+      );
+    }
   }
 
   return { findTechnicianCandidates, offerTechnicianChoice, reserveTechnicianSlot, dispatchJob, sendVisitNotice };

@@ -99,7 +99,8 @@ function openContact(sealed: string | undefined, key: string): Contact | undefin
   }
   if (contact.mobile) {
     const e164 = toE164(contact.mobile);
-    if (!e164) throw invalidInput(`customer.contact.mobile "${contact.mobile}" is not a valid phone number`);
+    // The number itself stays out of the message: it would land in the workflow history.
+    if (!e164) throw invalidInput('customer.contact.mobile is not a valid phone number');
     contact.mobile = e164;
   }
   return contact;

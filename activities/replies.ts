@@ -1,6 +1,8 @@
 import { inTransaction } from '../db/pool';
 import type { SurveyReply } from '../workflows/types';
 import type { ActivityDeps } from './deps';
+import { unlessUndeliverable } from './errors';
+import { escapeHtml } from './messaging/customerMessage';
 import { sendOnce } from './messaging/outbox';
 import { loadRequestContext } from './requestContext';
 import { storeSurveyReply } from './replyStore';
@@ -52,10 +54,11 @@ export function createReplyActivities({ pool, gateways, log, settings }: Activit
     await notifyStaff(ctx.workflowId, requestId, `escalation-${kind}`, ctx.centre.supervisorEmail, ctx.centre, `Escalation: ${detail}`, `Request ${requestId} (${ctx.product}, area ${ctx.areaName}): ${detail}.`);
   }
 
+  /** The task or escalation row is what counts; the email to staff is a courtesy that may bounce. */
   async function notifyStaff(workflowId: string, requestId: string, purpose: string, to: string, centre: { senderEmail: string; senderName: string }, subject: string, text: string) {
-    await sendOnce(pool, log, { idempotencyKey: `${workflowId}:${purpose}`, requestId, channel: 'email', purpose, recipient: to, body: { subject, text }, mode: gateways.email.mode }, () =>
-      gateways.email.sendEmail({ to, from: { email: centre.senderEmail, name: centre.senderName }, replyTo: centre.senderEmail, subject, text, html: `<p>${text}</p>` }),
-    );
+    await unlessUndeliverable(log, purpose, () => sendOnce(pool, log, { idempotencyKey: `${workflowId}:${purpose}`, requestId, channel: 'email', purpose, recipient: to, body: { subject, text }, mode: gateways.email.mode }, () =>
+      gateways.email.sendEmail({ to, from: { email: centre.senderEmail, name: centre.senderName }, replyTo: centre.senderEmail, subject, text, html: `<p>${escapeHtml(text)}</p>` }),
+    ));
   }
 
   async function recordJobCompleted({ requestId, resolved }: { requestId: string; resolved: boolean }) {

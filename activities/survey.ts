@@ -1,5 +1,5 @@
 import type { ActivityDeps } from './deps';
-import { permanentDeliveryFailure } from './errors';
+import { permanentDeliveryFailure, unlessUndeliverable } from './errors';
 import { sendToCustomer } from './messaging/customerMessage';
 import { formatLocal } from './messaging/format';
 import { sendOnce } from './messaging/outbox';
@@ -37,10 +37,13 @@ export function createSurveyActivities(deps: ActivityDeps) {
           machineDetection: true,
         }),
     );
-    if (result.providerId) {
-      // The call SID is how the voice webhooks find this request again.
-      await pool.query('INSERT INTO call_attempts (call_sid, request_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [result.providerId, requestId]);
+    if (!result.providerId) {
+      // An earlier attempt died mid-call: without its SID no call webhook can find this request,
+      // so the phone stage counts as unanswered and the survey goes by message.
+      throw permanentDeliveryFailure('the survey call was placed, but its outcome cannot be followed');
     }
+    // The call SID is how the voice webhooks find this request again.
+    await pool.query('INSERT INTO call_attempts (call_sid, request_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [result.providerId, requestId]);
     return { callSid: result.providerId };
   }
 
@@ -112,11 +115,12 @@ export function createSurveyActivities(deps: ActivityDeps) {
     const links = await surveyLinks(ctx, closesAt);
     const vars = { centre: ctx.centre.name, product: ctx.product, name: ctx.customerName, deadline: formatLocal(closesAt, ctx.timeZone, ctx.language), link: links.form };
     const key = `${ctx.workflowId}:reminder-${channel}:1`;
-    if (channel === 'sms') {
-      await sendToCustomer(deps, ctx, { channel, idempotencyKey: key, purpose: 'reminder', text: render(ctx.language, 'reminderSms', vars) });
-    } else {
-      await sendToCustomer(deps, ctx, { channel, idempotencyKey: key, purpose: 'reminder', subject: render(ctx.language, 'reminderEmailSubject', vars), text: render(ctx.language, 'reminderEmailText', vars) });
-    }
+    const message =
+      channel === 'sms'
+        ? { channel, idempotencyKey: key, purpose: 'reminder', text: render(ctx.language, 'reminderSms', vars) }
+        : { channel, idempotencyKey: key, purpose: 'reminder', subject: render(ctx.language, 'reminderEmailSubject', vars), text: render(ctx.language, 'reminderEmailText', vars) };
+    // The customer may have opted out or bounced since the survey went out; the window stays open.
+    await unlessUndeliverable(log, 'reply reminder', () => sendToCustomer(deps, ctx, message));
   }
 
   return { placeSurveyCall, sendSurveySms, sendSurveyEmail, sendReplyReminder };

@@ -65,6 +65,11 @@ export class DeliveryError extends Error {
     message: string,
     readonly permanent: boolean,
     readonly providerCode?: string | number,
+    /**
+     * The provider answered and refused, so nothing went out. False when the outcome is unknown
+     * (timeout, connection reset): the message may have gone, and sending again could duplicate it.
+     */
+    readonly refused = providerCode !== undefined,
   ) {
     super(message);
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { MailService } from '@sendgrid/mail';
 import { DeliveryError, isTransientStatus, type EmailGateway } from './ports';
 
@@ -33,8 +34,8 @@ export function createSendGridGateway(options: SendGridOptions): EmailGateway {
           headers: message.headers,
           customArgs: message.customArgs,
         });
-        const id = headerValue(response.headers, 'x-message-id');
-        if (!id) throw new DeliveryError('sendgrid accepted the message without an X-Message-Id', false);
+        // Accepted is accepted: a missing id must not make a retry send the message again.
+        const id = headerValue(response.headers, 'x-message-id') ?? `sendgrid-accepted-${randomUUID()}`;
         return { providerId: id };
       } catch (err) {
         throw sendGridDeliveryError(err);

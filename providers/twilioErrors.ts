@@ -11,9 +11,11 @@ export function twilioDeliveryError(err: unknown): DeliveryError {
   const e = err as { status?: unknown; code?: unknown; message?: unknown };
   const status = typeof e?.status === 'number' ? e.status : undefined;
   const code = typeof e?.code === 'number' ? e.code : undefined;
-  const message = typeof e?.message === 'string' ? e.message : String(err);
-  // Without an HTTP status the request never got an answer (timeout, reset): worth another try.
-  if (status === undefined) return new DeliveryError(`twilio: ${message}`, false, code);
+  // Twilio's messages repeat the phone number; only status and code travel on (into workflow
+  // histories and logs), never the text.
+  const kind = err instanceof Error ? err.name : 'error';
+  // Without an HTTP status the request never got an answer (timeout, reset): the outcome is unknown.
+  if (status === undefined) return new DeliveryError(`twilio: no answer (${kind}${code ? ` ${code}` : ''})`, false, code, false);
   const permanent = (code !== undefined && PERMANENT_CODES.has(code)) || !isTransientStatus(status);
-  return new DeliveryError(`twilio ${status}${code ? ` (${code})` : ''}: ${message}`, permanent, code ?? status);
+  return new DeliveryError(`twilio ${status}${code ? ` (${code})` : ''}`, permanent, code ?? status, true);
 }

@@ -40,6 +40,8 @@ export interface SurveyDeliveryFailed extends Keyed {
 }
 export interface BookingReleased extends Keyed {
   technicianId: string;
+  /** The released booking's slot; a release of an older booking of the same technician is ignored. */
+  slotId?: number;
   reason: string;
 }
 export interface CancellationRequested extends Keyed {

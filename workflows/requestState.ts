@@ -34,7 +34,11 @@ export class RequestState {
   chosenTechnicianId?: string;
   completion?: JobCompleted;
   cancellation?: { reason: string };
-  bookingReleased?: BookingReleased;
+  /** Releases are kept even when they arrive before the booking is known to the workflow. */
+  private releases: BookingReleased[] = [];
+  private bookedSlotId?: number;
+  /** The survey call is under way: its outcome belongs to stage 4, not to the reply window. */
+  phoneWindowOpen = false;
   callOutcome?: CallOutcomeReported;
   reply?: SurveyReplyReceived;
   lateReplies: SurveyReplyReceived[] = [];
@@ -73,19 +77,28 @@ export class RequestState {
     upsertSearchAttributes([{ key: ServiceCentreIdKey, value: serviceCentreId }]);
   }
 
-  assignTechnician(technicianId: string, visit: { startsAt: string; endsAt: string }): void {
+  assignTechnician(technicianId: string, slotId: number, visit: { startsAt: string; endsAt: string }): void {
     this.view.technicianId = technicianId;
+    this.bookedSlotId = slotId;
     this.view.visit = visit;
     upsertSearchAttributes([{ key: ServiceTechnicianIdKey, value: technicianId }]);
   }
 
+  /** The release of the current booking, if one came. */
+  get bookingReleased(): BookingReleased | undefined {
+    return this.releases.find((r) => r.technicianId === this.view.technicianId && r.slotId === this.bookedSlotId);
+  }
+
   /** The booked technician can no longer come: forget the assignment so a new one is made. */
   releaseAssignment(): void {
-    this.bookingReleased = undefined;
+    const released = this.bookingReleased;
+    this.releases = this.releases.filter((r) => r !== released);
     this.chosenTechnicianId = undefined;
+    this.bookedSlotId = undefined;
     this.view.technicianId = undefined;
     this.view.visit = undefined;
     this.view.progress = [];
+    upsertSearchAttributes([{ key: ServiceTechnicianIdKey, value: null }]);
   }
 
   classify(category: NonNullable<ServiceRequestState['replyCategory']>): void {
@@ -107,6 +120,12 @@ export class RequestState {
     return true;
   }
 
+  /** Only the first reply inside the window counts; any other is kept on record as late. */
+  private acceptReply(reply: SurveyReplyReceived): void {
+    if (this.replyWindowOpen && !this.reply) this.reply = reply;
+    else this.lateReplies.push(reply);
+  }
+
   private listen(): void {
     setHandler(getStateQuery, () => this.view);
     setHandler(technicianChosenSignal, (s) => {
@@ -125,20 +144,27 @@ export class RequestState {
       this.view.progress.push({ status: 'completed', at: s.at });
     });
     setHandler(bookingReleasedSignal, (s) => {
-      if (this.firstTime(s.eventId) && !this.completion && s.technicianId === this.view.technicianId) this.bookingReleased = s;
+      if (!this.firstTime(s.eventId) || this.completion) return;
+      // A release that names its slot is kept until that booking is known; one that does not can
+      // only mean the booking of that technician held right now.
+      if (s.slotId !== undefined) this.releases.push(s);
+      else if (s.technicianId === this.view.technicianId && this.bookedSlotId !== undefined) this.releases.push({ ...s, slotId: this.bookedSlotId });
     });
     setHandler(cancelRequestSignal, (s) => {
       // After the visit is done there is nothing left to cancel: the follow-up runs to its end.
       if (this.firstTime(s.eventId) && !this.completion && !this.cancellation) this.cancellation = { reason: s.reason };
     });
     setHandler(callOutcomeSignal, (s) => {
-      if (this.firstTime(s.eventId) && !this.callOutcome) this.callOutcome = s;
+      if (!this.firstTime(s.eventId)) return;
+      if (this.phoneWindowOpen) {
+        if (!this.callOutcome) this.callOutcome = s;
+      } else if (s.outcome === 'answered' && s.rating !== undefined) {
+        // A keypad rating that came after the call's time was up is still the customer's answer.
+        this.acceptReply({ eventId: s.eventId, channel: 'voice', rating: s.rating, at: s.at });
+      }
     });
     setHandler(surveyReplySignal, (s) => {
-      if (!this.firstTime(s.eventId)) return;
-      // Only the first reply inside the window counts; any other is kept on record as late.
-      if (this.replyWindowOpen && !this.reply) this.reply = s;
-      else this.lateReplies.push(s);
+      if (this.firstTime(s.eventId)) this.acceptReply(s);
     });
     setHandler(surveyDeliveryFailedSignal, (s) => {
       if (this.firstTime(s.eventId) && this.replyWindowOpen) this.deliveryFailures.push(s);

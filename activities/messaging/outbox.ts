@@ -22,7 +22,8 @@ export type OutboxResult = { providerId: string | null; alreadySent: boolean };
  * - row sent: return the recorded id;
  * - row pending: a previous attempt died between claim and record, so the provider may have the
  *   message; sending again could duplicate it, so we report it sent (id unknown) and log it;
- * - row retry: a transient provider error proved nothing went out, so it is claimed again.
+ * - row retry: the provider answered and refused for now (429, 5xx), so nothing went out and it is
+ *   claimed again. An error with no answer (timeout) leaves the row pending: maybe sent.
  */
 export async function sendOnce(
   pool: Pool,
@@ -51,14 +52,22 @@ export async function sendOnce(
     return { providerId: row?.provider_message_id ?? null, alreadySent: true };
   }
   const id = claimed.rows[0].id as number;
+  let providerId: string;
   try {
-    const { providerId } = await send();
-    await pool.query(`UPDATE outbox SET status = 'sent', provider_message_id = $2, sent_at = now() WHERE id = $1`, [id, providerId]);
-    return { providerId, alreadySent: false };
+    ({ providerId } = await send());
   } catch (err) {
-    const permanent = err instanceof DeliveryError && err.permanent;
-    await pool.query(`UPDATE outbox SET status = $2, error = $3 WHERE id = $1`, [id, permanent ? 'failed' : 'retry', String((err as Error).message)]);
+    const refused = err instanceof DeliveryError && err.refused;
+    if (!refused) {
+      // The provider may have taken it: the row stays pending, so no retry sends it again.
+      log.warn({ key: message.idempotencyKey, err: (err as Error).message }, 'outbox: send outcome unknown; not sending again');
+      throw err;
+    }
+    const permanent = (err as DeliveryError).permanent;
+    await pool.query(`UPDATE outbox SET status = $2, error = $3 WHERE id = $1`, [id, permanent ? 'failed' : 'retry', (err as Error).message]);
     if (permanent) throw permanentDeliveryFailure((err as Error).message);
     throw err;
   }
+  // If this update fails, the row stays pending and a retry reports the message as sent.
+  await pool.query(`UPDATE outbox SET status = 'sent', provider_message_id = $2, sent_at = now() WHERE id = $1`, [id, providerId]);
+  return { providerId, alreadySent: false };
 }

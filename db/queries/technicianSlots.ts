@@ -159,7 +159,7 @@ export async function cancelSlot(
       // it re-assigns the request even when this runs from a script without a Temporal client.
       await db.query(
         `INSERT INTO inbox (source, event_id, request_id, kind, payload) VALUES ('schedules', $1, $2, 'booking-released', $3) ON CONFLICT DO NOTHING`,
-        [`booking-released:${held.id}`, held.request_id, JSON.stringify({ technicianId: s.technician_id, reason: `slot ${args.slotId} cancelled` })],
+        [`booking-released:${held.id}`, held.request_id, JSON.stringify({ technicianId: s.technician_id, slotId: args.slotId, reason: `slot ${args.slotId} cancelled` })],
       );
     }
     await db.query('DELETE FROM candidate_offers WHERE slot_id = $1', [args.slotId]);

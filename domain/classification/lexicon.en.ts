@@ -28,6 +28,23 @@ const MALFUNCTION_ING = anyOf(
   'getting cold', 'getting hot', 'functioning',
 );
 
+/** Verbs of giving up: "stopped working", "quit cooling", "gave up again". */
+const STOPPED = anyOf('stopped', 'quit', 'quits', 'ceased', 'gave up', 'gives up', 'gave out', 'packed (?:up|in)', 'died');
+
+/** A bad state of the appliance that, persisting or returning, is the fault itself ("still wet", "warm again"). */
+// Not "hot": an oven or dryer getting hot again is the repair working.
+const BAD_STATE = anyOf('dirty', 'wet', 'warm', 'loud', 'noisy', 'damp', 'smelly', 'loose', 'leaky');
+
+/** An ordinal count of occurrences: "third time this year", "for the 2nd time", "twice now". */
+const ORDINAL_TIME = anyOf('second', 'third', 'fourth', 'fifth', 'sixth', '2nd', '3rd', '4th', '5th', '6th', 'umpteenth', 'nth');
+
+/** Maintenance verbs whose object is a symptom, asked about rather than reported ("how do I get rid of the smell"). */
+const MAINTAIN_AWAY = anyOf('get rid of', 'remove', 'prevent', 'stop', 'avoid', 'reduce', 'clear', 'defrost', 'descale',
+  'clean(?: off| out)?', 'deal with');
+
+/** Lookahead: no recurrence marker in the next few words of the clause. */
+const NOT_RECURRING = String.raw`(?!(?: [^\s.,!?;]+){0,4}? (?:again|back|anymore|any more|still)(?![a-z]))`;
+
 /** A symptom being reported as present. */
 export const EN_FAULT = anyOf(
   // Water, breakage.
@@ -46,7 +63,7 @@ export const EN_FAULT = anyOf(
   `freez(?:es|ing) (?:the|my|all|everything|food)`,
   // Not doing its job.
   `not ${MALFUNCTION_ING}`, `(?:will|does|did|would|can|could|has|have) not (?:even )?${MALFUNCTION_VERB}`,
-  `stopped ${MALFUNCTION_ING}`, 'acting up', 'playing up', 'packed up', 'conked out',
+  `${STOPPED} ${MALFUNCTION_ING}`, 'acting up', 'playing up', 'packed up', 'conked out',
 );
 
 export const EN_LEXICON: LexiconEntry[] = [
@@ -54,9 +71,13 @@ export const EN_LEXICON: LexiconEntry[] = [
     'fault-symptom': EN_FAULT,
     'something-wrong': anyOf(`wrong with (?:it|the|my|this)`, '(?:is|are|was|went|goes|going|gone) wrong', 'something wrong'),
     'recurrence': anyOf('recurr(?:ed|ing|ence)', 'reappear(?:ed|s)?', 'relapsed'),
+    // Counting occurrences is reporting a recurrence ("third time this year", "happened twice now").
+    // Not a bare "the second time", which also counts visits ("the second time I've used you").
+    'counted-again': anyOf(`for the ${ORDINAL_TIME} time`, `${ORDINAL_TIME} time (?:this|in|now|since|running)`,
+      `(?:twice|three times|four times|\\d+ times) (?:now|already|since|this (?:week|month|year)|in (?:a|one|two|the same) (?:week|month|year))`),
   }),
   ...group('en', 'repeat_failure', { onNegation: 'keep' }, {
-    'fault-again': `${anyOf(EN_FAULT, 'stopped', 'happen(?:s|ed|ing)?', 'start(?:ed|ing)', 'broke', 'failed', 'died',
+    'fault-again': `${anyOf(EN_FAULT, STOPPED, BAD_STATE, 'happen(?:s|ed|ing)?', 'start(?:ed|ing)', 'broke', 'failed', 'died',
       `doing (?:it|this|that|the (?:exact )?same thing)`)}${gap(4)} again`,
     'fault-back': `${anyOf(FAULT_NOUN, 'it', 'that', 'same thing')}${plainGap(2)} (?:is |are |has |have )?(?:back|returned|come back|came back|coming back)`,
     'still-faulty': `(?:still|yet again)${gap(2)} ${anyOf(EN_FAULT, 'the same', 'same', 'happening', 'there',
@@ -80,7 +101,10 @@ export const EN_LEXICON: LexiconEntry[] = [
       `(?:can|could|would|will) (?:you|someone|somebody|he|they|an? (?:engineer|technician)) (?:also |please )?(?:come|look at|check|fix|repair|service|install|have a look|take a look)`,
       `(?:engineer|technician|someone|somebody|tech) (?:can|could|to) (?:come|look|check)`,
       `(?:need|want|would like|like) (?:you |someone |somebody |an? engineer |a technician |him )?to (?:come|look at|check|fix|repair|service|install|take a look|have a look|inspect|replace|sort out)`,
-      `another (?:visit|appointment|engineer|technician|look|repair|call out)`, '(?:re ?visit|return visit|follow up visit)',
+      `another (?:visit|appointment|engineer|technician|look|repair|call out)`,
+      // Passive requests: "we'd like the dishwasher looked at", "need it checked over".
+      `(?:like|want|need|needs) (?:the|my|our|this|that|it|them|both)(?: ${W}){0,5}? (?:looked at|checked(?: over| out)?|serviced|repaired|fixed|seen to|inspected)`,
+      `add (?:that|it|this|one|them|the ${W}) (?:on )?to (?:a|the|my|our|your|that|this) (?:visit|appointment|booking|job|call out)`, '(?:re ?visit|return visit|follow up visit)',
       `(?:book|schedule|arrange|organi[sz]e) (?:in )?(?:a |an |another |a new |a return )?(?:service|repair|visit|appointment|engineer|technician|maintenance)`,
     ),
   }),
@@ -108,12 +132,18 @@ export const EN_LEXICON: LexiconEntry[] = [
     'courtesy-act': anyOf('say hello', 'greet(?:ed)?', 'introduce (?:him|her)self', 'apologi[sz](?:e|ed)',
       'call(?:ed|ing)?(?: ahead| first| before)?', 'r[ai]ng', 'text(?:ed)?', 'show(?:ed)? up', 'turn(?:ed)? up', 'arrive(?:d)?',
       'c[oa]me', 'clean(?:ed)? up', 'answer(?:ed)?', 'respond(?:ed)?', 'reply', 'replied', 'bother(?:ed)?',
-      'mention(?:ed)?', 'wipe(?:d)?'),
+      'mention(?:ed)?', 'wipe(?:d)?',
+      // House manners around the visit: "did not take his shoes off", "no shoe covers".
+      `(?:take|took|taken|taking) (?:off )?(?:his|her|their) (?:shoes|boots)(?: off)?`,
+      `(?:wear|wore|worn|wearing|use|used|put on) (?:any )?(?:shoe covers|overshoes|boot covers|covers)`),
   }),
   ...group('en', 'usage_question', { onNegation: 'keep' }, {
     'how-do-i': `how (?:do|does|can|should|often|must)\\b(?! you expect)`,
     'how-long': `how (?:long|much|many)${gap(2)} (?:should|do|does|can|must|to|is it)`,
     'how-to': anyOf('how to', 'how i (?:can|should)'),
+    // Longer than the symptom inside it, so "how do I get rid of the smell" is not reported as a smell,
+    // unless the symptom is said to recur ("how do I stop it leaking again?" reports a fault).
+    'how-to-remove': `(?:how (?:do|can|should|would) (?:i|we|you|one)|how to|best way to|is there a way to) ${MAINTAIN_AWAY}${NOT_RECURRING}(?: ${W}){1,3}`,
     'best-setting': `what(?: is| are)? (?:the )?(?:best|right|correct|recommended|ideal|proper|usual)? ?(?:setting|mode|program(?:me)?|cycle|temperature|temp|detergent|way)s?`,
     'what-means': anyOf(`what does${gap(6)} mean`, 'meaning of', `what (?:is|are) (?:the|this|that) ${W}(?: ${W})? (?:for|symbol|icon|light|button)`),
     'which-setting': `which (?:${W} )?(?:setting|mode|program(?:me)?|cycle|button|detergent|filter|temperature|option|tablet|capsule|powder|one)s?`,
@@ -157,6 +187,10 @@ export const EN_LEXICON: LexiconEntry[] = [
     'could-be-better': anyOf('could (?:have been|be) better', 'not what i (?:expect|expected|paid for)', 'below (?:par|average|expectations)',
       'not (?:great|the best)', 'should have (?:called|told|explained|cleaned|warned)'),
     'on-phone': `on (?:his|her|their) (?:phone|mobile)`,
+    // Competence; longer than "no idea what" (a usage cue) so the technician's ignorance is not a question.
+    'incompetent': anyOf('incompetent', 'inexperienced', 'clueless', 'out of (?:his|her|their) depth',
+      `(?:had|has|have|with) no (?:idea|clue)(?: (?:what|how))?`,
+      `(?:did|does|do) not (?:seem to |really )?know (?:what|how)(?: ${W})? (?:he|she|they|to)`),
   }),
   ...group('en', 'delighted', { onNegation: 'satisfied' }, {
     'superlative': anyOf('excellent', 'outstanding', 'amazing', 'amazed', 'fantastic', 'superb', 'wonderful', 'brilliant',
@@ -172,7 +206,7 @@ export const EN_LEXICON: LexiconEntry[] = [
       'best (?:service|technician|engineer|repair|experience|company|customer service)'),
   }),
   ...group('en', 'delighted', { onNegation: 'keep' }, {
-    'cannot-be-happier': anyOf('could not be happier', 'can not thank (?:you |him |her |them )?enough', 'could not have asked for more'),
+    'cannot-be-happier': anyOf('could not be happier', '(?:can|could) not fault', 'nothing to fault', 'faultless', 'can not thank (?:you |him |her |them )?enough', 'could not have asked for more'),
   }),
   ...group('en', 'satisfied', { onNegation: 'complaint', praise: true }, {
     'praise': anyOf('good', 'great', 'nice', 'lovely', 'happy', 'pleased', 'satisfied', 'glad', 'helpful', 'polite', 'friendly',

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { ServiceRequestState } from '../../workflows/types';
 import {
   bookingReleasedSignal,
+  getStateQuery,
   cancelRequestSignal,
   jobCompletedSignal,
   surveyReplySignal,
@@ -89,6 +91,28 @@ describe('technician assignment and the wait for completion', () => {
     expect(called('recordJobCompleted')).toHaveLength(1);
   });
 
+  it('the completion SLA runs from the end of the booked visit, not from dispatch', async () => {
+    const visitEnd = (await env().currentTimeMs()) + 3 * DAY; // the test server's clock, not the wall clock
+    const { activities, called } = fakeActivities({
+      contact: { voice: false, sms: false, email: false },
+      candidates: [{ technicianId: 'tech-a', slotId: 9, startsAt: new Date(visitEnd - 2 * HOUR).toISOString(), endsAt: new Date(visitEnd).toISOString() }],
+    });
+    const input = requestInput();
+    await withWorker(env(), activities, async (tq) => {
+      const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
+      await waitForStage(handle, 'awaiting_customer_choice');
+      await env().sleep(testPolicy.choiceTimeoutMs);
+      await waitForStage(handle, 'awaiting_completion');
+      await env().sleep(testPolicy.completionSlaMs + HOUR); // past the SLA from dispatch, not from the visit
+      expect((await waitForStage(handle, 'awaiting_completion')).escalated).toBe(false);
+      await env().sleep(3 * DAY);
+      await waitUntilEscalated(handle);
+      await handle.signal(jobCompletedSignal, { eventId: 'done', technicianId: 'tech-a', resolved: true, at: at() });
+      await handle.result();
+    });
+    expect(called('escalateToSupervisor').map((c) => c.args[0])).toMatchObject([{ kind: 'late_completion' }]);
+  });
+
   it('with no free technician the centre is alerted once, the search is retried, then the request closes', async () => {
     const { activities, called } = fakeActivities({ candidates: [] });
     const input = requestInput();
@@ -147,3 +171,10 @@ describe('respect for the customer', () => {
   });
 });
 
+async function waitUntilEscalated(handle: { query: (q: typeof getStateQuery) => Promise<ServiceRequestState> }) {
+  const deadline = Date.now() + 30_000;
+  while (!(await handle.query(getStateQuery)).escalated) {
+    if (Date.now() > deadline) throw new Error('never escalated');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -11,11 +11,12 @@ export interface FakeWorld {
   permanentlyFailing: Set<'sms' | 'email' | 'voice'>;
 }
 
+/** A visit that has just ended (in real time), so the completion SLA counts from now. */
 const slot = (technicianId: string, slotId: number): Candidate => ({
   technicianId,
   slotId,
-  startsAt: '2026-11-23T01:00:00.000Z',
-  endsAt: '2026-11-23T03:00:00.000Z',
+  startsAt: new Date(Date.now() - 2 * 3_600_000).toISOString(),
+  endsAt: new Date().toISOString(),
 });
 
 /**

@@ -58,6 +58,21 @@ describe('fallback survey and the reply window', () => {
     expect(called('sendSurveyEmail')).toHaveLength(1);
   });
 
+  it('a keypad rating that arrives after the call timed out is still the answer', async () => {
+    const { activities, called } = fakeActivities({ contact: { voice: true, sms: true, email: false } });
+    const input = requestInput();
+    const result = await withWorker(env(), activities, async (tq) => {
+      const handle = await startCompleted(tq, input);
+      await waitForStage(handle, 'phone_attempt');
+      await env().sleep(testPolicy.callOutcomeTimeoutMs);
+      await waitForStage(handle, 'awaiting_reply');
+      await handle.signal(callOutcomeSignal, { eventId: 'slow-gather', callSid: 'CA1', outcome: 'answered', rating: 4, at: at() });
+      return handle.result();
+    });
+    expect(result.closeReason).toBe('answered');
+    expect(called('classifyAndStoreReply')[0]?.args[0]).toMatchObject({ reply: { channel: 'voice', rating: 4 } });
+  });
+
   it('no contact channel at all closes the request as no_contact_channel without a reward', async () => {
     const { activities, called } = fakeActivities({ contact: { voice: false, sms: false, email: false } });
     const input = requestInput();

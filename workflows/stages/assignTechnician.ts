@@ -36,7 +36,7 @@ export async function assignTechnician(ctx: StageContext): Promise<Booking | und
       state.chosenTechnicianId = undefined;
       continue;
     }
-    state.assignTechnician(booking.technicianId, { startsAt: booking.startsAt, endsAt: booking.endsAt });
+    state.assignTechnician(booking.technicianId, booking.slotId, { startsAt: booking.startsAt, endsAt: booking.endsAt });
     await acts.dispatchJob({ requestId, booking });
     await waitForContactHours(ctx);
     await acts.sendVisitNotice({ requestId, booking });

@@ -1,4 +1,4 @@
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { acts } from '../activityProxy';
 import type { StageContext } from './context';
 
@@ -7,10 +7,11 @@ import type { StageContext } from './context';
  * the supervisor once and the wait goes on; a cancellation before completion releases the slot;
  * a booking the technician's schedule released sends the request back to assignment.
  */
-export async function awaitCompletion({ input, state }: StageContext): Promise<'completed' | 'cancelled' | 'released'> {
+export async function awaitCompletion(ctx: StageContext): Promise<'completed' | 'cancelled' | 'released'> {
+  const { input, state } = ctx;
   state.enter('awaiting_completion');
   const settled = () => state.completion !== undefined || state.cancelled || state.bookingReleased !== undefined;
-  const onTime = await condition(settled, input.policy.completionSlaMs);
+  const onTime = await condition(settled, completionDeadlineMs(ctx));
   if (!onTime && !state.view.escalated) {
     state.view.escalated = true;
     await acts.escalateToSupervisor({ requestId: input.requestId, kind: 'late_completion' });
@@ -22,4 +23,14 @@ export async function awaitCompletion({ input, state }: StageContext): Promise<'
     return 'completed';
   }
   return 'cancelled';
+}
+
+/**
+ * The completion SLA runs from the end of the booked visit: a visit booked days ahead is not late
+ * before it has happened. (Requests started before this rule counted from dispatch.)
+ */
+function completionDeadlineMs({ input, state }: StageContext): number {
+  const visitEnd = state.view.visit ? Date.parse(state.view.visit.endsAt) : NaN;
+  if (!patched('sla-from-visit-end') || Number.isNaN(visitEnd)) return input.policy.completionSlaMs;
+  return Math.max(1, visitEnd + input.policy.completionSlaMs - Date.now());
 }

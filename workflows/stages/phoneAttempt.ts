@@ -13,13 +13,16 @@ export async function attemptPhoneSurvey(ctx: StageContext, contact: ContactOpti
   state.enter('phone_attempt');
   await waitForContactHours(ctx);
   state.view.channelsTried.push('voice');
+  state.phoneWindowOpen = true;
   try {
     await acts.placeSurveyCall({ requestId: input.requestId, attempt: 1 });
+    await condition(() => state.callOutcome !== undefined, input.policy.callOutcomeTimeoutMs);
   } catch (err) {
     if (isPermanentFailure(err)) return undefined;
     throw err;
+  } finally {
+    state.phoneWindowOpen = false;
   }
-  await condition(() => state.callOutcome !== undefined, input.policy.callOutcomeTimeoutMs);
   const outcome = state.callOutcome;
   state.view.callOutcome = outcome?.outcome ?? 'no_answer';
   if (outcome?.outcome === 'callback_requested') {

@@ -85,7 +85,7 @@ async function signal(deps: DeliveryDeps, row: InboxRow): Promise<void> {
       case 'delivery-failed':
         return handle.signal(surveyDeliveryFailedSignal, { eventId, channel: p.channel === 'sms' ? 'sms' : 'email', reason: String(p.reason) });
       case 'booking-released':
-        return handle.signal(bookingReleasedSignal, { eventId, technicianId: String(p.technicianId), reason: String(p.reason) });
+        return handle.signal(bookingReleasedSignal, { eventId, technicianId: String(p.technicianId), slotId: numberOrUndefined(p.slotId), reason: String(p.reason) });
     }
   };
   await deps.temporal.withAbortSignal(AbortSignal.timeout(deps.signalTimeoutMs ?? 3000), send);

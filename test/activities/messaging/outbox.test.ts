@@ -52,4 +52,13 @@ describe('the outbox sends each message at most once', () => {
     await expect(sendOnce(pool, log, m, async () => ((called = true), { providerId: 'x' }))).rejects.toMatchObject({ type: 'PermanentDeliveryFailure' });
     expect(called).toBe(false);
   });
+
+  it('an error with no answer from the provider (timeout) is never sent again: the message may have gone', async () => {
+    const m = message();
+    await expect(sendOnce(pool, log, m, async () => Promise.reject(new DeliveryError('twilio: no answer', false, undefined, false)))).rejects.toThrow(/no answer/);
+    expect(await row(m.idempotencyKey)).toMatchObject({ status: 'pending' });
+    let called = false;
+    expect(await sendOnce(pool, log, m, async () => ((called = true), { providerId: 'x' }))).toEqual({ providerId: null, alreadySent: true });
+    expect(called).toBe(false);
+  });
 });

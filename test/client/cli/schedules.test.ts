@@ -107,7 +107,7 @@ describe('schedules CLI', () => {
     expect((await pool.query(`SELECT kind FROM escalations WHERE request_id = $1`, [requestId])).rows).toEqual([{ kind: 'booking_released' }]);
     // The workflow hears of it through the durable inbox, which the relay turns into bookingReleased.
     expect((await pool.query(`SELECT source, kind, status, payload FROM inbox WHERE request_id = $1`, [requestId])).rows).toEqual([
-      { source: 'schedules', kind: 'booking-released', status: 'pending', payload: { technicianId: id, reason: `slot ${booked} cancelled` } },
+      { source: 'schedules', kind: 'booking-released', status: 'pending', payload: { technicianId: id, slotId: Number(booked), reason: `slot ${booked} cancelled` } },
     ]);
     expect((await cli('cancel', '--slot-id', booked)).err).toBe(`slot ${booked} is already cancelled`);
 

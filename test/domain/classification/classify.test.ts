@@ -95,3 +95,43 @@ describe('classifyReply: ratings', () => {
     expect(signals.join(' ')).not.toMatch(/kim|elm/i);
   });
 });
+
+describe('classifyReply: general rule families', () => {
+  it.each<[string, ReplyCategory]>([
+    // Giving-up verbs and bad states with "again"; "hot again" is an oven working.
+    ['the tumble dryer gave up heating again', 'repeat_failure'],
+    ['freezer is damp again inside', 'repeat_failure'],
+    ['the oven gets hot again now, thanks', 'satisfied'],
+    // Counted occurrences, but not a counted visit.
+    ['for the 3rd time the pump is noisy', 'repeat_failure'],
+    ['it has tripped the fuse twice now', 'repeat_failure'],
+    ['this is the second time we have used you and happy again', 'satisfied'],
+    // Passive requests for another look.
+    ['we need the cooker hood checked over as well', 'repeat_failure'],
+    // A symptom as the object of upkeep is a question, unless it recurs.
+    ['how can we get rid of the limescale smell', 'usage_question'],
+    // Competence and house manners.
+    ['he had no idea what he was doing', 'complaint'],
+    ['the fitter never took his boots off', 'complaint'],
+    ['could not fault the engineer', 'delighted'],
+  ])('EN %j → %s', (text, expected) => expect(sms(text)).toBe(expected));
+
+  it.each<[string, ReplyCategory]>([
+    // Adnominal "-는" before 법/방법 asks how to do something.
+    ['온수 모드 끄는법 있나요', 'usage_question'],
+    ['배수 필터 여는 방법 궁금해요', 'usage_question'],
+    // Upkeep of a symptom noun is maintenance; the noun alone is still a fault.
+    ['물때 제거는 뭘로 하나요', 'usage_question'],
+    ['곰팡이가 다시 생겼어요', 'repeat_failure'],
+    // Nominal "-ㅁ" endings from SMS.
+    ['탈수할때 소리남', 'repeat_failure'],
+    ['부품값 비쌈', 'complaint'],
+    // Ordinal counts before a fault word, not before a visit.
+    ['네 번째 같은 에러예요', 'repeat_failure'],
+    ['두 번째 방문에 잘 고쳐졌어요', 'satisfied'],
+    // Honorific 모르시- is the technician not knowing.
+    ['기사님이 제품을 잘 모르시더라고요', 'complaint'],
+    ['별로.', 'complaint'],
+    ['친구한테 추천했어요', 'delighted'],
+  ])('KO %j → %s', (text, expected) => expect(sms(text)).toBe(expected));
+});
