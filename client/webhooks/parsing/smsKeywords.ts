@@ -18,8 +18,9 @@ export function smsKeyword(body: string): { keyword: SmsKeyword; word: string } 
   return keyword ? { keyword, word } : undefined;
 }
 
-/** An SMS that is nothing but an email address (the answer to "add your email address"). */
+/** The email address in an SMS (the answer to "add your email address"), if there is one. */
 export function emailAddressIn(text: string): string | undefined {
   const candidate = text.trim().normalize('NFKC');
-  return /^[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[a-z]{2,}$/i.test(candidate) ? candidate.toLowerCase() : undefined;
+  // Anywhere in the text: "4, good job - kim@mail.example" carries both an answer and the address.
+  return candidate.match(/[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[a-z]{2,}/i)?.[0].toLowerCase();
 }

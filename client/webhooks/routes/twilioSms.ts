@@ -68,7 +68,9 @@ export const twilioSmsRoutes =
         // KR claims 16-17: a registered customer without an email address was asked for one.
         await pool.query(`UPDATE customers SET email = $2, email_requested = false, updated_at = now() WHERE id = $1`, [sender.id, email]);
         req.log.info({ customerId: sender.id }, 'sms: email address stored for customer');
-        return messagingTwiml();
+        // "4, good job — kim@mail.example" is an answer too: only a bare address ends here.
+        const rest = body.replace(new RegExp(email.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'), '');
+        if (rest.replace(/[\s,.;:!?()<>\-–—]/g, '') === '') return messagingTwiml();
       }
 
       const requestId = sender

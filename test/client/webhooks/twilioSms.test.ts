@@ -102,6 +102,16 @@ describe('Twilio SMS webhooks', () => {
     expect(await inboxRows(pool, req.requestId)).toHaveLength(0);
   });
 
+  it('an answer that also carries the email address we asked for is both stored and answered', async () => {
+    const req = await seedRequest(pool, { email: null, emailRequested: true });
+    await recordSurveySms(pool, req.requestId, req.mobile);
+    const res = await postTwilio(app, '/webhooks/twilio/sms', inbound(req.mobile, '4 good job - Minji.Kim@Example.com'));
+    expect(res.statusCode).toBe(200);
+    const { rows } = await pool.query('SELECT email FROM customers WHERE id = $1', [req.customerId]);
+    expect(rows[0]).toEqual({ email: 'minji.kim@example.com' });
+    expect(await inboxRows(pool, req.requestId)).toHaveLength(1);
+  });
+
   it('keeps a reply to a closed request as late, stored as a late survey reply', async () => {
     const req = await seedRequest(pool, { closed: true });
     await recordSurveySms(pool, req.requestId, req.mobile);
