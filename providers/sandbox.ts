@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { EmailGateway, OutboundCall, OutboundEmail, OutboundSms, SmsGateway, VoiceGateway } from './ports';
 
-export interface SandboxRecord {
+interface SandboxRecord {
   kind: 'sms' | 'email' | 'call';
   providerId: string;
   message: OutboundSms | OutboundEmail | OutboundCall;
@@ -13,11 +13,10 @@ export interface SandboxRecord {
  * every message is logged here and stored in the outbox table (mode 'sandbox') by the caller, and
  * the demo simulator answers it through the real webhooks.
  */
-export function createSandboxGateways(log: Logger, onSend?: (record: SandboxRecord) => void) {
+export function createSandboxGateways(log: Logger) {
   const record = (kind: SandboxRecord['kind'], message: SandboxRecord['message'], prefix: string) => {
     const providerId = `${prefix}${randomUUID().replace(/-/g, '')}`;
     log.info({ sandbox: true, kind, providerId, to: maskRecipient(message.to) }, `sandbox: would send ${kind}`);
-    onSend?.({ kind, providerId, message });
     return { providerId };
   };
   const sms: SmsGateway = { mode: 'sandbox', sendSms: async (m) => record('sms', m, 'SMsandbox') };
