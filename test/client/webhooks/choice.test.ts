@@ -1,42 +1,28 @@
-import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance } from 'fastify';
-import pino from 'pino';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAssignmentActivities } from '../../../activities/assignment';
 import { hashToken, issueToken } from '../../../activities/messaging/tokens';
-import { choiceRoutes } from '../../../client/webhooks/routes/choice';
 import type { Pool } from '../../../db/pool';
 import { activityDeps, createRequest } from '../../activities/assignmentFixtures';
 import { testPool } from '../../support/db';
 import { seedNetwork } from '../../support/fixtures';
 import { Client, Connection } from '@temporalio/client';
 import { freePort } from '../../support/ports';
-import { startProbeHarness, type ProbeHarness } from './probeHarness';
+import { startProbeWorker, type ProbeWorker } from './probeHarness';
+import { buildTestServer } from './surveyHarness';
 
 let pool: Pool;
-let harness: ProbeHarness;
+let harness: ProbeWorker;
 let app: FastifyInstance;
-const probed: string[] = [];
 
 beforeAll(async () => {
   pool = testPool();
-  harness = await startProbeHarness(inject('temporalAddress'));
-  app = Fastify({ logger: false });
-  await app.register(formbody);
-  await app.register(
-    choiceRoutes({
-      pool,
-      temporal: harness.client,
-      temporalConnection: harness.connection,
-      log: pino({ level: 'silent' }),
-      clock: () => new Date(),
-      settings: { publicBaseUrl: 'http://localhost:3000', bodyLimitBytes: 1_048_576, taskQueue: 'unused' },
-    }),
-  );
+  harness = await startProbeWorker(inject('temporalAddress'));
+  app = await buildTestServer(pool, harness.client, harness.connection);
 });
 afterAll(async () => {
   await app?.close();
-  await harness?.stop(probed);
+  await harness?.stop();
   await pool?.end();
 });
 
@@ -51,7 +37,6 @@ async function offered(options: { language?: 'ko' | 'en'; expiresInMs?: number; 
   const token = await issueToken(pool, 'choice', requestId, customerId, new Date(Date.now() + (options.expiresInMs ?? 3_600_000)));
   if (options.probe !== false) {
     await harness.probe(requestId);
-    probed.push(requestId);
   }
   return { net, requestId, token, candidates };
 }
@@ -135,19 +120,7 @@ describe('choice page', () => {
   it('keeps the token when Temporal cannot be reached, so the customer can try again', async () => {
     const { requestId, token, candidates } = await offered();
     const deadConnection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
-    const offline = Fastify({ logger: false });
-    await offline.register(formbody);
-    await offline.register(
-      choiceRoutes({
-        pool,
-        temporal: new Client({ connection: deadConnection }),
-        temporalConnection: deadConnection,
-        log: pino({ level: 'silent' }),
-        clock: () => new Date(),
-        settings: { publicBaseUrl: 'http://localhost:3000', bodyLimitBytes: 1_048_576, taskQueue: 'unused' },
-        signalTimeoutMs: 300,
-      }),
-    );
+    const offline = await buildTestServer(pool, new Client({ connection: deadConnection }), deadConnection, { signalTimeoutMs: 300 });
     try {
       const down = await offline.inject({ method: 'POST', url: `/choose/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `technicianId=${candidates[0]!.technicianId}` });
       expect(down.statusCode).toBe(503);

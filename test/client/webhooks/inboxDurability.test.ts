@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import pino from 'pino';
@@ -13,6 +12,7 @@ import { startTemporalDevServer, type DevServer } from '../../../scripts/stack/t
 import { serviceRequestWorkflowId } from '../../../workflows/messages';
 import { testPool } from '../../support/db';
 import { freePort } from '../../support/ports';
+import { PROBE_PATH } from './probeHarness';
 import { buildTestServer, inboxRows, postTwilio, recordSurveySms, seedRequest, waitFor } from './surveyHarness';
 
 describe('durable inbox', () => {
@@ -41,7 +41,7 @@ describe('durable inbox', () => {
     await recordSurveySms(pool, req.requestId, req.mobile);
     const taskQueue = `inbox-${randomBytes(4).toString('hex')}`;
     // The request's workflow exists before the outage; no worker needs to run yet.
-    await client.workflow.start('surveyProbe', { taskQueue, workflowId: serviceRequestWorkflowId(req.requestId) });
+    await client.workflow.start('signalProbe', { taskQueue, workflowId: serviceRequestWorkflowId(req.requestId) });
 
     await server.stop();
     const messageSid = `SM${randomBytes(16).toString('hex')}`;
@@ -67,12 +67,12 @@ describe('durable inbox', () => {
     const probe = await startProbeWorkerOn(server.address, taskQueue);
     try {
       const signals = await waitFor('the probe to report the signal', async () => {
-        const got = await client.workflow.getHandle(serviceRequestWorkflowId(req.requestId)).query<{ signal: string; payload: Record<string, unknown> }[]>('surveyProbeSignals');
+        const got = await client.workflow.getHandle(serviceRequestWorkflowId(req.requestId)).query<{ signal: string; payload: Record<string, unknown> }[]>('probeSignals');
         return got.length > 0 ? got : undefined;
       }, 30_000);
       expect(signals).toEqual([{ signal: 'surveyReply', payload: { eventId: `twilio-sms:${messageSid}`, channel: 'sms', inboxId: Number(row!.id), rating: 5, at: expect.any(String) } }]);
     } finally {
-      await client.workflow.getHandle(serviceRequestWorkflowId(req.requestId)).signal('surveyProbeStop').catch(() => undefined);
+      await client.workflow.getHandle(serviceRequestWorkflowId(req.requestId)).signal('probeStop').catch(() => undefined);
       await probe.stop();
       await app.close();
       await connection.close();
@@ -97,7 +97,7 @@ describe('durable inbox', () => {
 /** The probe worker on a given task queue (the workflow was started before the worker existed). */
 async function startProbeWorkerOn(address: string, taskQueue: string) {
   const nativeConnection = await NativeConnection.connect({ address });
-  const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowsPath: fileURLToPath(new URL('../../support/workflows/surveyProbe.ts', import.meta.url)) });
+  const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowsPath: PROBE_PATH });
   const running = worker.run();
   return {
     async stop() {

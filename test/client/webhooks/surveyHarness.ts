@@ -1,72 +1,18 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Pool } from '../../../db/pool';
 import { buildWebhookServer, type WebhookDeps } from '../../../client/webhooks/server';
 import { serviceRequestWorkflowId } from '../../../workflows/messages';
 import { seedNetwork } from '../../support/fixtures';
-import { surveyProbeQuery, surveyProbeStopSignal, type SurveyProbeRecord } from '../../support/workflows/surveyProbe';
 
-const PROBE_PATH = fileURLToPath(new URL('../../support/workflows/surveyProbe.ts', import.meta.url));
 export const PUBLIC_BASE_URL = 'https://hooks.example.test';
 export const TWILIO_TOKEN = 'test-twilio-auth-token';
 export const INBOUND_SECRET = 'inbound-secret-for-tests';
 export const INBOUND_DOMAIN = 'reply.example.test';
 
-/** A real Temporal worker running the probe on its own task queue. */
-export async function startProbeWorker(address: string) {
-  const taskQueue = `survey-probe-${randomBytes(4).toString('hex')}`;
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
-  const nativeConnection = await NativeConnection.connect({ address });
-  const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowsPath: PROBE_PATH });
-  const running = worker.run();
-  const started: string[] = [];
-  return {
-    client,
-    connection,
-    async probe(requestId: string) {
-      started.push(requestId);
-      await client.workflow.start('surveyProbe', { taskQueue, workflowId: serviceRequestWorkflowId(requestId) });
-    },
-    async finish(requestId: string) {
-      const handle = client.workflow.getHandle(serviceRequestWorkflowId(requestId));
-      await handle.signal(surveyProbeStopSignal);
-      await handle.result();
-    },
-    async signals(requestId: string): Promise<SurveyProbeRecord[]> {
-      return client.workflow.getHandle(serviceRequestWorkflowId(requestId)).query(surveyProbeQuery);
-    },
-    async waitForSignals(requestId: string, count: number, timeoutMs = 20_000): Promise<SurveyProbeRecord[]> {
-      return waitFor(`${count} signals for ${requestId}`, async () => {
-        const got = await this.signals(requestId);
-        return got.length >= count ? got : undefined;
-      }, timeoutMs);
-    },
-    async stop() {
-      for (const id of started) await client.workflow.getHandle(serviceRequestWorkflowId(id)).signal(surveyProbeStopSignal).catch(() => undefined);
-      worker.shutdown();
-      await running;
-      await nativeConnection.close();
-      await connection.close();
-    },
-  };
-}
-export type ProbeWorker = Awaited<ReturnType<typeof startProbeWorker>>;
-
-/** Polls until `check` returns something, or fails with what it was waiting for. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { startProbeWorker, waitFor, type ProbeWorker } from './probeHarness';
 
 export async function buildTestServer(pool: Pool, temporal: Client, temporalConnection: Connection, overrides: Partial<WebhookDeps> = {}): Promise<FastifyInstance> {
   return buildWebhookServer({

@@ -1,41 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance } from 'fastify';
-import pino from 'pino';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { technicianRoutes } from '../../../client/webhooks/routes/technicians';
 import type { Pool } from '../../../db/pool';
 import { bookSlot, createRequest, slotsOf, technicianToken } from '../../activities/assignmentFixtures';
 import { testPool } from '../../support/db';
 import { seedNetwork } from '../../support/fixtures';
 import { Client, Connection } from '@temporalio/client';
 import { freePort } from '../../support/ports';
-import { startProbeHarness, type ProbeHarness } from './probeHarness';
+import { startProbeWorker, type ProbeWorker } from './probeHarness';
+import { buildTestServer } from './surveyHarness';
 
 let pool: Pool;
-let harness: ProbeHarness;
+let harness: ProbeWorker;
 let app: FastifyInstance;
-const probed: string[] = [];
 
 beforeAll(async () => {
   pool = testPool();
-  harness = await startProbeHarness(inject('temporalAddress'));
-  app = Fastify({ logger: false });
-  await app.register(formbody);
-  await app.register(
-    technicianRoutes({
-      pool,
-      temporal: harness.client,
-      temporalConnection: harness.connection,
-      log: pino({ level: 'silent' }),
-      clock: () => new Date(),
-      settings: { publicBaseUrl: 'http://localhost:3000', bodyLimitBytes: 1_048_576, taskQueue: 'unused' },
-    }),
-  );
+  harness = await startProbeWorker(inject('temporalAddress'));
+  app = await buildTestServer(pool, harness.client, harness.connection);
 });
 afterAll(async () => {
   await app?.close();
-  await harness?.stop(probed);
+  await harness?.stop();
   await pool?.end();
 });
 
@@ -47,7 +33,6 @@ async function bookedJob(options: { probe?: boolean } = {}) {
   await bookSlot(pool, requestId, (await slotsOf(pool, mine))[0]!.id);
   if (options.probe !== false) {
     await harness.probe(requestId);
-    probed.push(requestId);
   }
   return { net, requestId, customerId, mine, theirs, token: await technicianToken(pool, mine), otherToken: await technicianToken(pool, theirs) };
 }
@@ -161,18 +146,7 @@ describe('technician progress while Temporal is unreachable', () => {
   it('keeps the report, answers 503, and the retry with the same eventId passes it on once', async () => {
     const { requestId, mine, token } = await bookedJob();
     const deadConnection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
-    const offline = Fastify({ logger: false });
-    await offline.register(
-      technicianRoutes({
-        pool,
-        temporal: new Client({ connection: deadConnection }),
-        temporalConnection: deadConnection,
-        log: pino({ level: 'silent' }),
-        clock: () => new Date(),
-        settings: { publicBaseUrl: 'http://localhost:3000', bodyLimitBytes: 1_048_576, taskQueue: 'unused' },
-        signalTimeoutMs: 300,
-      }),
-    );
+    const offline = await buildTestServer(pool, new Client({ connection: deadConnection }), deadConnection, { signalTimeoutMs: 300 });
     try {
       const down = await offline.inject({ method: 'POST', url: `/technicians/jobs/${requestId}/progress`, headers: { authorization: `Bearer ${token}` }, payload: { eventId: 'r-1', status: 'arrived' } });
       expect(down.statusCode).toBe(503);
