@@ -1,9 +1,9 @@
-import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
+import { log } from '@temporalio/workflow';
 import { acts } from './activityProxy';
 import { RequestState } from './requestState';
 import { assignTechnician } from './stages/assignTechnician';
 import { awaitCompletion } from './stages/awaitCompletion';
-import type { StageContext } from './stages/context';
+import { activityFailedWith, type StageContext } from './stages/context';
 import { awaitSurveyReply, sendFallbackSurvey, surveyChannels } from './stages/messageSurvey';
 import { attemptPhoneSurvey } from './stages/phoneAttempt';
 import { settleReply } from './stages/settleReply';
@@ -64,8 +64,8 @@ async function registerOrReject(input: ServiceRequestInput) {
   try {
     return await acts.registerServiceRequest(input);
   } catch (err) {
-    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'InvalidInput') {
-      log.warn('request rejected at intake', { reason: err.cause.message });
+    if (activityFailedWith(err, 'InvalidInput')) {
+      log.warn('request rejected at intake', { reason: err.cause?.message });
       return undefined;
     }
     throw err;

@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import {
   callOutcomeSignal,
@@ -56,5 +57,17 @@ describe('service request workflow', () => {
     expect(called('classifyAndStoreReply')).toHaveLength(1);
     expect(called('storeLateReply')).toHaveLength(0); // the duplicate delivery was ignored
   });
-});
 
+  it('bad intake data closes the request as rejected_at_intake, without a technician or a message', async () => {
+    const { activities, called } = fakeActivities();
+    activities.registerServiceRequest = async () => {
+      throw ApplicationFailure.nonRetryable('customer.areaCode "nowhere" is not served by any service centre', 'InvalidInput');
+    };
+    const input = requestInput();
+    const result = await withWorker(env(), activities, async (taskQueue) =>
+      (await env().client.workflow.start(serviceRequestWorkflow, { taskQueue, workflowId: workflowIdFor(input), args: [input] })).result(),
+    );
+    expect(result.closeReason).toBe('rejected_at_intake');
+    expect(called('findTechnicianCandidates')).toHaveLength(0);
+  });
+});

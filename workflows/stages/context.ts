@@ -18,13 +18,12 @@ export async function waitForContactHours({ input, state }: StageContext): Promi
   state.enter(resumeStage);
 }
 
-/** True when an activity gave up for good (bounced address, invalid number, ...). */
-export function isPermanentFailure(err: unknown): err is ActivityFailure {
-  return (
-    err instanceof ActivityFailure &&
-    err.cause instanceof ApplicationFailure &&
-    err.cause.type === 'PermanentDeliveryFailure'
-  );
+/** True when an activity failed with a non-retryable error of this type (see activityProxy.ts). */
+export function activityFailedWith(err: unknown, type: 'InvalidInput' | 'PermanentDeliveryFailure'): err is ActivityFailure {
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === type;
 }
+
+/** True when an activity gave up for good (bounced address, invalid number, ...). */
+export const isPermanentFailure = (err: unknown): err is ActivityFailure => activityFailedWith(err, 'PermanentDeliveryFailure');
 
 export const now = (): number => Date.now();
