@@ -79,3 +79,15 @@ export class DeliveryError extends Error {
 export function isTransientStatus(status: number | undefined): boolean {
   return status === undefined || status === 408 || status === 429 || status >= 500;
 }
+
+/**
+ * Whether an answer proves that nothing was created. A 4xx (including 429, refused before it was
+ * accepted) does; a 5xx does not: Twilio documents that a 500 on creating a message or a call may
+ * still have created it, and a 502/504 from a gateway says nothing about what happened behind it.
+ */
+export function provesNothingCreated(status: number): boolean {
+  return status < 500;
+}
+
+/** How long one call to a provider may take: well inside the send activity's start-to-close. */
+export const PROVIDER_REQUEST_TIMEOUT_MS = 20_000;

@@ -1,6 +1,6 @@
 import twilio from 'twilio';
 import type { ClientOpts } from 'twilio/lib/base/BaseTwilio';
-import type { SmsGateway, VoiceGateway } from './ports';
+import { PROVIDER_REQUEST_TIMEOUT_MS, type SmsGateway, type VoiceGateway } from './ports';
 import { twilioDeliveryError } from './twilioErrors';
 import { surveyCallTwiml } from './twilioTwiml';
 
@@ -14,7 +14,7 @@ export interface TwilioOptions {
 /** SMS through Twilio Messaging and the keypad survey call through Programmable Voice. */
 export function createTwilioGateways(options: TwilioOptions): { sms: SmsGateway; voice: VoiceGateway } {
   // No SDK-level retry on 429: the activity's retry policy owns retrying, with the outbox guard.
-  const client = twilio(options.accountSid, options.authToken, { httpClient: options.httpClient, autoRetry: false });
+  const client = twilio(options.accountSid, options.authToken, { httpClient: options.httpClient, autoRetry: false, timeout: PROVIDER_REQUEST_TIMEOUT_MS });
 
   const sms: SmsGateway = {
     mode: 'live',

@@ -1,4 +1,4 @@
-import { DeliveryError, isTransientStatus } from './ports';
+import { DeliveryError, isTransientStatus, provesNothingCreated } from './ports';
 
 /**
  * Twilio error codes that mean this recipient will never take the message, whatever the status:
@@ -17,5 +17,6 @@ export function twilioDeliveryError(err: unknown): DeliveryError {
   // Without an HTTP status the request never got an answer (timeout, reset): the outcome is unknown.
   if (status === undefined) return new DeliveryError(`twilio: no answer (${kind}${code ? ` ${code}` : ''})`, false, code, false);
   const permanent = (code !== undefined && PERMANENT_CODES.has(code)) || !isTransientStatus(status);
-  return new DeliveryError(`twilio ${status}${code ? ` (${code})` : ''}`, permanent, code ?? status, true);
+  // A 5xx may come after the message or call was created: like a timeout, its outcome is unknown.
+  return new DeliveryError(`twilio ${status}${code ? ` (${code})` : ''}`, permanent, code ?? status, provesNothingCreated(status));
 }

@@ -22,8 +22,9 @@ export type OutboxResult = { providerId: string | null; alreadySent: boolean };
  * - row sent: return the recorded id;
  * - row pending: a previous attempt died between claim and record, so the provider may have the
  *   message; sending again could duplicate it, so we report it sent (id unknown) and log it;
- * - row retry: the provider answered and refused for now (429, 5xx), so nothing went out and it is
- *   claimed again. An error with no answer (timeout) leaves the row pending: maybe sent.
+ * - row retry: the provider answered with a refusal that proves nothing was created (429, other
+ *   4xx), so it is claimed again. An answer that does not prove it (5xx, 504 from a gateway) or no
+ *   answer at all (timeout) leaves the row pending: maybe sent, never sent again.
  */
 export async function sendOnce(
   pool: Pool,

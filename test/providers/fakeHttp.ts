@@ -11,11 +11,14 @@ export interface FakeAnswer {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Take the request and never answer (a provider that times out). */
+  hang?: boolean;
 }
 
 /** A local stand-in for a provider's API: records each request exactly and answers from a script. */
 export async function startFakeApi(answer: (req: RecordedRequest) => FakeAnswer) {
   const requests: RecordedRequest[] = [];
+  const hanging = new Set<http.ServerResponse>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -23,6 +26,10 @@ export async function startFakeApi(answer: (req: RecordedRequest) => FakeAnswer)
       const recorded = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
       requests.push(recorded);
       const a = answer(recorded);
+      if (a.hang) {
+        hanging.add(res);
+        return;
+      }
       const body = a.body === undefined ? '' : typeof a.body === 'string' ? a.body : JSON.stringify(a.body);
       res.writeHead(a.status, { ...(body ? { 'content-type': 'application/json' } : {}), ...a.headers });
       res.end(body);
@@ -33,6 +40,9 @@ export async function startFakeApi(answer: (req: RecordedRequest) => FakeAnswer)
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => {
+      for (const res of hanging) res.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

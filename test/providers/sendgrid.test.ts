@@ -45,16 +45,18 @@ describe('SendGrid adapter (real SDK against a fake SendGrid API)', () => {
   });
 
   it.each([
-    [429, { errors: [{ message: 'too many requests', field: null, help: null }] }, false],
-    [500, { errors: [{ message: 'internal error' }] }, false],
-    [503, undefined, false],
-    [400, { errors: [{ message: 'Does not contain a valid address.', field: 'personalizations.0.to.0.email', help: null }] }, true],
-    [403, { errors: [{ message: 'The from address does not match a verified Sender Identity.' }] }, true],
-  ])('sorts HTTP %i as permanent=%s', async (status, body, permanent) => {
+    [429, { errors: [{ message: 'too many requests', field: null, help: null }] }, false, true],
+    [500, { errors: [{ message: 'internal error' }] }, false, false],
+    [503, undefined, false, false],
+    [504, undefined, false, false],
+    [400, { errors: [{ message: 'Does not contain a valid address.', field: 'personalizations.0.to.0.email', help: null }] }, true, true],
+    [403, { errors: [{ message: 'The from address does not match a verified Sender Identity.' }] }, true, true],
+  ])('sorts HTTP %i as permanent=%s, proven not sent=%s', async (status, body, permanent, refused) => {
     next = [{ status, body }];
     const err = await gateway.sendEmail(email).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeliveryError);
     expect((err as DeliveryError).permanent).toBe(permanent);
+    expect((err as DeliveryError).refused).toBe(refused);
     expect((err as DeliveryError).providerCode).toBe(status);
     if (body) expect((err as DeliveryError).message).toContain(body.errors[0]!.message);
   });

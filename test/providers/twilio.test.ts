@@ -1,22 +1,8 @@
-import twilio from 'twilio';
-import type { RequestOptions } from 'twilio/lib/base/RequestClient';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../providers/ports';
 import { createTwilioGateways } from '../../providers/twilio';
 import { startFakeApi, type FakeAnswer } from './fakeHttp';
-
-const ACCOUNT = 'AC00000000000000000000000000000001';
-const TOKEN = 'fake-auth-token';
-
-/** The SDK's own HTTP client, with api.twilio.com swapped for the local fake. */
-class LocalRequestClient extends twilio.RequestClient {
-  constructor(private readonly baseUrl: string) {
-    super();
-  }
-  override request<T>(opts: RequestOptions<T>) {
-    return super.request<T>({ ...opts, uri: opts.uri.replace(/^https:\/\/[a-z.]*twilio\.com/, this.baseUrl) });
-  }
-}
+import { LocalRequestClient, TWILIO_TEST_ACCOUNT as ACCOUNT, TWILIO_TEST_TOKEN as TOKEN } from './localTwilio';
 
 describe('Twilio adapter (real SDK against a fake Twilio API)', () => {
   let next: FakeAnswer[] = [];
@@ -65,16 +51,18 @@ describe('Twilio adapter (real SDK against a fake Twilio API)', () => {
   });
 
   it.each([
-    [429, { code: 20429, message: 'Too Many Requests', status: 429 }, false],
-    [500, { code: 20500, message: 'Internal Server Error', status: 500 }, false],
-    [503, 'Service Unavailable', false],
-    [400, { code: 21211, message: "The 'To' number +8210 is not a valid phone number.", more_info: 'https://www.twilio.com/docs/errors/21211', status: 400 }, true],
-    [400, { code: 21610, message: 'Attempt to send to unsubscribed recipient', more_info: 'https://www.twilio.com/docs/errors/21610', status: 400 }, true],
-  ])('sorts HTTP %i (%j) as permanent=%s', async (status, body, permanent) => {
+    [429, { code: 20429, message: 'Too Many Requests', status: 429 }, false, true],
+    [500, { code: 20500, message: 'Internal Server Error', status: 500 }, false, false],
+    [503, 'Service Unavailable', false, false],
+    [504, 'Gateway Timeout', false, false],
+    [400, { code: 21211, message: "The 'To' number +8210 is not a valid phone number.", more_info: 'https://www.twilio.com/docs/errors/21211', status: 400 }, true, true],
+    [400, { code: 21610, message: 'Attempt to send to unsubscribed recipient', more_info: 'https://www.twilio.com/docs/errors/21610', status: 400 }, true, true],
+  ])('sorts HTTP %i (%j) as permanent=%s, proven not sent=%s', async (status, body, permanent, refused) => {
     next = [{ status, body }];
     const err = await gateways.sms.sendSms({ to: '+821012345678', from: '+82215880001', body: 'x' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeliveryError);
     expect((err as DeliveryError).permanent).toBe(permanent);
+    expect((err as DeliveryError).refused).toBe(refused);
     if (typeof body === 'object') expect((err as DeliveryError).providerCode).toBe(body.code);
   });
 
