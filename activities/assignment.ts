@@ -13,6 +13,12 @@ import { searchCandidates } from '../db/queries/candidateSearch';
 const MAX_CANDIDATES = 5;
 const EXCLUSION_VIOLATION = '23P01';
 const UNIQUE_VIOLATION = '23505';
+/**
+ * Two bookings that meet on one slot can also end in a deadlock (one holds the slot row, the other
+ * the tentative booking) or a serialization failure: PostgreSQL aborts one of them, and the other
+ * goes on to take the slot. For the aborted one that is a lost race, not an error.
+ */
+const LOST_RACE = new Set([EXCLUSION_VIOLATION, '40P01', '40001']);
 
 /**
  * Stage 2 (US claims 3, 15, 38-42): find, offer, reserve, dispatch, notify. Who qualifies and the
@@ -79,7 +85,8 @@ export function createAssignmentActivities(deps: ActivityDeps) {
 
   /**
    * Takes the first candidate whose slot is still free. The exclusion constraint on bookings makes
-   * the database decide a race between requests; a lost race moves on to the next candidate. The
+   * the database decide a race between requests; a lost race (including a deadlock or serialization
+   * failure between two bookings) moves on to the next candidate. The
    * share lock on the slot row orders the insert against a concurrent cancellation of that slot,
    * so a booking never lands on a slot cancelled at the same moment.
    */
@@ -99,7 +106,7 @@ export function createAssignmentActivities(deps: ActivityDeps) {
       } catch (err) {
         const code = (err as { code?: string }).code;
         if (code === UNIQUE_VIOLATION) return activeBooking(requestId); // a retry of a reservation that already succeeded
-        if (code !== EXCLUSION_VIOLATION) throw err;
+        if (!code || !LOST_RACE.has(code)) throw err;
         log.info({ requestId, technicianId: c.technicianId, slotId: c.slotId }, 'slot taken by another request; trying the next candidate');
       }
     }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAssignmentActivities } from '../../activities/assignment';
+import type { Candidate } from '../../workflows/types';
 import { createPool, type Pool } from '../../db/pool';
 import { testPool } from '../support/db';
 import { seedNetwork } from '../support/fixtures';
@@ -189,6 +190,45 @@ describe('reservation against a slot cancelled at the same moment', () => {
       canceller.release();
     }
     expect((await pool.query('SELECT 1 FROM bookings WHERE request_id = $1', [requestId])).rowCount).toBe(0);
+  });
+});
+
+describe('two bookings that deadlock on one slot', () => {
+  it('the booking PostgreSQL aborts counts as a lost race and takes the next candidate', async () => {
+    const base = morningInTwoDays();
+    const net = await seedNetwork(pool, { technicians: 2, slotsPerTechnician: 1, slotStart: base });
+    const { requestId } = await createRequest(pool, net, { window: { start: base, end: new Date(base.getTime() + DAY) } });
+    const acts = createAssignmentActivities(activityDeps(pool));
+    const [contested, next] = (await acts.findTechnicianCandidates({ requestId })) as [Candidate, Candidate];
+    const rival = await createRequest(pool, net);
+
+    // The rival books the contested slot, then (still in its transaction) locks the slot row that
+    // our reservation already holds a share lock on, while our insert waits for the rival's
+    // booking: a deadlock. The rival waits longer before checking, so PostgreSQL aborts ours.
+    const other = await pool.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(`SET LOCAL deadlock_timeout = '20s'`);
+      await other.query(
+        `INSERT INTO bookings (request_id, technician_id, slot_id, during) SELECT $1, technician_id, id, during FROM technician_slots WHERE id = $2`,
+        [rival.requestId, contested.slotId],
+      );
+      const reservation = acts.reserveTechnicianSlot({ requestId, candidates: [contested, next] });
+      await until(async () => {
+        const { rows } = await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR SHARE OF s%'`);
+        return rows[0].n > 0;
+      });
+      const rivalLock = other.query('SELECT 1 FROM technician_slots WHERE id = $1 FOR UPDATE', [contested.slotId]);
+      expect((await reservation)?.slotId).toBe(next.slotId);
+      await rivalLock;
+      await other.query('COMMIT');
+    } finally {
+      other.release();
+    }
+    const active = await pool.query(`SELECT request_id, slot_id FROM bookings WHERE slot_id = ANY($1) AND status = 'active' ORDER BY slot_id`, [[contested.slotId, next.slotId]]);
+    expect(active.rows.map((r) => [r.request_id, Number(r.slot_id)]).sort()).toEqual(
+      [[rival.requestId, contested.slotId], [requestId, next.slotId]].sort(),
+    );
   });
 });
 

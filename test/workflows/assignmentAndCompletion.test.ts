@@ -124,6 +124,18 @@ describe('technician assignment and the wait for completion', () => {
     expect(called('escalateToSupervisor').map((c) => c.args[0])).toMatchObject([{ kind: 'no_technician' }]);
   });
 
+  it('losing every booking race closes the request as no_technician with the supervisor alerted once', async () => {
+    const { activities, world, called } = fakeActivities();
+    activities.reserveTechnicianSlot = async (a) => (world.calls.push({ name: 'reserveTechnicianSlot', args: [a] }), null);
+    const input = requestInput();
+    const result = await withWorker(env(), activities, async (tq) =>
+      (await env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] })).result(),
+    );
+    expect(result.closeReason).toBe('no_technician');
+    expect(called('reserveTechnicianSlot')).toHaveLength(testPolicy.noTechnicianMaxAttempts);
+    expect(called('escalateToSupervisor').map((c) => c.args[0])).toMatchObject([{ kind: 'no_technician' }]);
+  });
+
   it('when every candidate was taken meanwhile, the search runs again and books a new slot', async () => {
     const { activities, world, called } = fakeActivities({ contact: { voice: false, sms: false, email: false } });
     let reservations = 0;

@@ -1,4 +1,4 @@
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { acts } from '../activityProxy';
 import type { Booking } from '../types';
 import { waitForContactHours, type StageContext } from './context';
@@ -12,11 +12,15 @@ import { waitForContactHours, type StageContext } from './context';
 export async function assignTechnician(ctx: StageContext): Promise<Booking | undefined> {
   const { input, state } = ctx;
   const { policy, requestId } = input;
+  let supervisorAlerted = false;
   for (let attempt = 1; attempt <= policy.noTechnicianMaxAttempts && !state.cancelled; attempt++) {
     state.enter('assigning_technician');
     const candidates = await acts.findTechnicianCandidates({ requestId });
     if (candidates.length === 0) {
-      if (attempt === 1) await acts.escalateToSupervisor({ requestId, kind: 'no_technician' });
+      if (attempt === 1) {
+        await acts.escalateToSupervisor({ requestId, kind: 'no_technician' });
+        supervisorAlerted = true;
+      }
       await condition(() => state.cancelled, policy.noTechnicianRetryMs);
       continue;
     }
@@ -41,6 +45,10 @@ export async function assignTechnician(ctx: StageContext): Promise<Booking | und
     await waitForContactHours(ctx);
     await acts.sendVisitNotice({ requestId, booking });
     return booking;
+  }
+  // Giving up after losing every booking race must not close the request unseen by the centre.
+  if (!state.cancelled && !supervisorAlerted && patched('alert-when-every-race-lost')) {
+    await acts.escalateToSupervisor({ requestId, kind: 'no_technician' });
   }
   return undefined;
 }
