@@ -7,6 +7,13 @@ import { render } from './messaging/templates';
 import { issueToken } from './messaging/tokens';
 import { loadRequestContext, type RequestContext } from './requestContext';
 
+/** When the survey's reply window closes: at a fixed time, or a length from when it is sent. */
+interface SurveyWindowArgs {
+  replyWindowClosesAt?: string;
+  replyWindowMs?: number;
+}
+type SurveySend = { requestId: string; attempt: number } & SurveyWindowArgs;
+
 /**
  * Stages 4-6 outbound: the keypad survey call, the survey by email or SMS with the web form link
  * and the running promotion (KR claims 6-13), and the reminder before the reply window closes.
@@ -14,6 +21,8 @@ import { loadRequestContext, type RequestContext } from './requestContext';
 export function createSurveyActivities(deps: ActivityDeps) {
   const { pool, gateways, clock, log, settings } = deps;
   const url = (path: string) => `${settings.publicBaseUrl}${path}`;
+  /** The survey's links expire with the reply window, counted from this send when its length is given. */
+  const windowClose = (w: SurveyWindowArgs) => (w.replyWindowMs !== undefined ? new Date(clock().getTime() + w.replyWindowMs) : new Date(w.replyWindowClosesAt ?? clock()));
 
   async function placeSurveyCall({ requestId, attempt }: { requestId: string; attempt: number }) {
     const ctx = await loadRequestContext(pool, requestId);
@@ -62,10 +71,10 @@ export function createSurveyActivities(deps: ActivityDeps) {
     return render(ctx.language, 'promotionNotice', ctx.language === 'ko' ? { title: p.title_ko, body: p.body_ko } : { title: p.title_en, body: p.body_en });
   }
 
-  async function sendSurveySms({ requestId, attempt, replyWindowClosesAt }: { requestId: string; attempt: number; replyWindowClosesAt: string }) {
+  async function sendSurveySms({ requestId, attempt, ...window }: SurveySend) {
     const ctx = await loadRequestContext(pool, requestId);
     if (!ctx.mobile || ctx.optedOut.has('sms')) throw permanentDeliveryFailure('no mobile number or no consent for SMS');
-    const links = await surveyLinks(ctx, new Date(replyWindowClosesAt));
+    const links = await surveyLinks(ctx, windowClose(window));
     const text = render(ctx.language, 'surveySms', {
       centre: ctx.centre.name,
       product: ctx.product,
@@ -77,10 +86,10 @@ export function createSurveyActivities(deps: ActivityDeps) {
     await sendToCustomer(deps, ctx, { channel: 'sms', idempotencyKey: `${ctx.workflowId}:survey-sms:${attempt}`, purpose: 'survey', text, statusCallbackUrl: url('/webhooks/twilio/sms/status') });
   }
 
-  async function sendSurveyEmail({ requestId, attempt, replyWindowClosesAt }: { requestId: string; attempt: number; replyWindowClosesAt: string }) {
+  async function sendSurveyEmail({ requestId, attempt, ...window }: SurveySend) {
     const ctx = await loadRequestContext(pool, requestId);
     if (!ctx.email || ctx.optedOut.has('email')) throw permanentDeliveryFailure('no email address or no consent for email');
-    const closesAt = new Date(replyWindowClosesAt);
+    const closesAt = windowClose(window);
     const links = await surveyLinks(ctx, closesAt);
     const replyToken = await issueToken(pool, 'email-reply', ctx.requestId, ctx.customerId, closesAt);
     const unsubscribeToken = await issueToken(pool, 'unsubscribe', ctx.requestId, ctx.customerId, new Date(closesAt.getTime() + 365 * 86_400_000));

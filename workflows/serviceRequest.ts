@@ -1,4 +1,4 @@
-import { log } from '@temporalio/workflow';
+import { log, patched } from '@temporalio/workflow';
 import { acts } from './activityProxy';
 import { RequestState } from './requestState';
 import { assignTechnician } from './stages/assignTechnician';
@@ -45,9 +45,13 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
   if (!reply) {
     // 5. Fallback survey by email or SMS
     const channels = surveyChannels(contact, input.policy.surveyChannelPolicy);
-    const windowClosesAt = Date.now() + input.policy.replyWindowMs;
-    const sentOn = await sendFallbackSurvey(ctx, channels, windowClosesAt);
+    // The window (and its reminder) runs from when the survey actually left, however long the send
+    // was delayed (contact hours, a crashed worker). Requests started earlier counted from here.
+    const windowFromSend = patched('reply-window-from-send');
+    const plannedClose = Date.now() + input.policy.replyWindowMs;
+    const sentOn = await sendFallbackSurvey(ctx, channels, windowFromSend ? { lengthMs: input.policy.replyWindowMs } : { closesAt: plannedClose });
     if (!sentOn) return close('no_contact_channel');
+    const windowClosesAt = windowFromSend ? Date.now() + input.policy.replyWindowMs : plannedClose;
 
     // 6. Wait for the reply, with a timeout
     reply = await awaitSurveyReply(ctx, channels, windowClosesAt);

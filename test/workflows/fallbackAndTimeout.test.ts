@@ -10,7 +10,7 @@ import {
 import { serviceRequestWorkflow } from '../../workflows/serviceRequest';
 import type { ServiceRequestInput } from '../../workflows/types';
 import { fakeActivities } from './fakeActivities';
-import { DAY, requestInput, testPolicy, useTimeSkippingEnv, waitForStage, withWorker, workflowIdFor } from './harness';
+import { DAY, HOUR, requestInput, testPolicy, useTimeSkippingEnv, waitForStage, withWorker, workflowIdFor } from './harness';
 
 const env = useTimeSkippingEnv();
 
@@ -153,6 +153,22 @@ describe('fallback survey and the reply window', () => {
     expect(called('sendReplyReminder')[0]?.args[0]).toMatchObject({ channel: 'email' });
     expect(called('grantReplyIncentive')).toHaveLength(0);
     expect(called('closeServiceRequest')[0]?.args[0]).toMatchObject({ closeReason: 'no_reply' });
+  });
+
+  it('a survey delayed past the reminder time still gets its reminder and the full window from when it left', async () => {
+    // A short window for the test: 16 hours, reminder 8 hours before it closes. The survey has to
+    // wait 10 hours for the customer's contact hours, past where the reminder would have been.
+    const policy = { ...testPolicy, replyWindowMs: 16 * HOUR, reminderBeforeCloseMs: 8 * HOUR };
+    const { activities, called } = fakeActivities({ contact: { voice: false, sms: false, email: true }, contactWaitMs: [0, 0, 10 * HOUR] });
+    const input = requestInput({ policy });
+    await withWorker(env(), activities, async (tq) => {
+      const handle = await startCompleted(tq, input);
+      expect((await handle.result()).closeReason).toBe('no_reply');
+      const { stageHistory } = await handle.query(getStateQuery);
+      const entered = (stage: string) => Date.parse(stageHistory.find((s) => s.stage === stage)!.at);
+      expect(entered('closed') - entered('awaiting_reply')).toBeGreaterThanOrEqual(policy.replyWindowMs);
+    });
+    expect(called('sendReplyReminder')).toHaveLength(1);
   });
 
   it('a reply after the window closed is stored as late and does not reopen the request', async () => {

@@ -13,11 +13,17 @@ export function surveyChannels(contact: ContactOptions, policy: SurveyChannel): 
   return [...usable].sort((a, b) => (a === first ? -1 : b === first ? 1 : 0));
 }
 
+/**
+ * When the reply window closes: a fixed time (a survey sent again after a bounce keeps the window
+ * of the first), or a length counted from when the survey actually leaves.
+ */
+export type ReplyWindow = { closesAt: number } | { lengthMs: number };
+
 /** Stage 5: send the survey on the first channel that accepts it; returns the channel used. */
 export async function sendFallbackSurvey(
   ctx: StageContext,
   channels: SurveyChannel[],
-  windowClosesAt: number,
+  window: ReplyWindow,
 ): Promise<SurveyChannel | undefined> {
   const { input, state } = ctx;
   state.enter('sending_survey');
@@ -30,7 +36,8 @@ export async function sendFallbackSurvey(
     state.view.channelsTried.push(channel);
     try {
       const send = channel === 'email' ? acts.sendSurveyEmail : acts.sendSurveySms;
-      await send({ requestId: input.requestId, attempt: 1, replyWindowClosesAt: new Date(windowClosesAt).toISOString() });
+      const windowArgs = 'closesAt' in window ? { replyWindowClosesAt: new Date(window.closesAt).toISOString() } : { replyWindowMs: window.lengthMs };
+      await send({ requestId: input.requestId, attempt: 1, ...windowArgs });
       return channel;
     } catch (err) {
       if (!isPermanentFailure(err)) throw err;
@@ -61,7 +68,7 @@ export async function awaitSurveyReply(
       const failure = state.deliveryFailures.shift();
       if (failure) {
         // Whether or not another channel is left, the window stays open for a reply on any channel.
-        await sendFallbackSurvey(ctx, channels, windowClosesAt);
+        await sendFallbackSurvey(ctx, channels, { closesAt: windowClosesAt });
         state.enter('awaiting_reply');
         continue;
       }
