@@ -1,12 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../workflows/failures';
 
 /** Bad data that no retry will fix; the workflow sees the type and takes its own branch. */
-export const invalidInput = (message: string) => ApplicationFailure.nonRetryable(message, 'InvalidInput');
-export const unknownRecord = (message: string) => ApplicationFailure.nonRetryable(message, 'UnknownRecord');
-export const permanentDeliveryFailure = (message: string) =>
-  ApplicationFailure.nonRetryable(message, 'PermanentDeliveryFailure');
+export const invalidInput = (message: string) => ApplicationFailure.nonRetryable(message, FailureType.InvalidInput);
+export const unknownRecord = (message: string) => ApplicationFailure.nonRetryable(message, FailureType.UnknownRecord);
+export const permanentDeliveryFailure = (message: string) => ApplicationFailure.nonRetryable(message, FailureType.PermanentDeliveryFailure);
 
-const isPermanentDeliveryFailure = (err: unknown) => err instanceof ApplicationFailure && err.type === 'PermanentDeliveryFailure';
+const isPermanentDeliveryFailure = (err: unknown) => err instanceof ApplicationFailure && err.type === FailureType.PermanentDeliveryFailure;
 
 /**
  * For messages whose loss must not stop the request (visit notice, reminder, a note to staff): a

@@ -19,7 +19,7 @@ export function createIntakeActivities({ pool, settings, clock }: ActivityDeps) 
     if (!(start < end)) throw invalidInput('wantedWindow.end must be after wantedWindow.start');
     if (end <= clock()) throw invalidInput('wantedWindow is already over');
 
-    return inTransaction(pool, async (db) => {
+    return rejectingBadData(() => inTransaction(pool, async (db) => {
       const area = await db.query('SELECT service_centre_id, sc.time_zone FROM areas JOIN service_centres sc ON sc.id = service_centre_id WHERE code = $1', [input.customer.areaCode]);
       if (area.rowCount === 0) throw invalidInput(`customer.areaCode "${input.customer.areaCode}" is not served by any service centre`);
       const field = await db.query('SELECT 1 FROM product_fields WHERE code = $1', [input.product.field]);
@@ -36,6 +36,9 @@ export function createIntakeActivities({ pool, settings, clock }: ActivityDeps) 
       if (newCustomer) {
         if (!contact) throw invalidInput('customer.contact is required for a new customer');
         if (!contact.email && !contact.mobile) throw invalidInput('a new customer needs customer.contact.email or customer.contact.mobile');
+        const sensitivityClass = input.customer.sensitivityClass ?? 'standard';
+        const known = await db.query('SELECT 1 FROM sensitivity_classes WHERE code = $1', [sensitivityClass]);
+        if (known.rowCount === 0) throw invalidInput(`customer.sensitivityClass "${sensitivityClass}" is not a known sensitivity class`);
         await db.query(
           `INSERT INTO customers (id, name, email, mobile, language, time_zone, area_code, sensitivity_class, preferred_channel)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -83,10 +86,24 @@ export function createIntakeActivities({ pool, settings, clock }: ActivityDeps) 
         ],
       );
       return { requestId: input.requestId, customerId: input.customer.customerId, serviceCentreId, newCustomer, askForEmail };
-    });
+    }));
   }
 
   return { registerServiceRequest };
+}
+
+/**
+ * Data the database refuses (SQLSTATE class 22: a bad value; 23: a broken constraint) will be
+ * refused again on every retry: the request is rejected instead of retried for ever.
+ */
+async function rejectingBadData<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && /^2[23]/.test(code)) throw invalidInput(`the database refused the request's data (SQLSTATE ${code}: ${(err as { constraint?: string }).constraint ?? 'bad value'})`);
+    throw err;
+  }
 }
 
 function openContact(sealed: string | undefined, key: string): Contact | undefined {

@@ -1,15 +1,71 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities, type ActivityInterfaceFor, type RetryPolicy } from '@temporalio/workflow';
 import type { ServiceRequestActivities } from '../activities';
+import { NON_RETRYABLE_FAILURES } from './failures';
 
-/** Errors an activity raises when retrying cannot help; the workflow takes another branch instead. */
-export const NON_RETRYABLE = ['InvalidInput', 'PermanentDeliveryFailure', 'UnknownRecord'];
+type Activities = ActivityInterfaceFor<ServiceRequestActivities>;
 
-export const acts = proxyActivities<ServiceRequestActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    nonRetryableErrorTypes: NON_RETRYABLE,
-  },
+const retry = (overrides: RetryPolicy = {}): RetryPolicy => ({
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  nonRetryableErrorTypes: NON_RETRYABLE_FAILURES,
+  ...overrides,
 });
+
+/**
+ * Options per kind of activity. Every attempt is short, so the attempt of a worker that died is
+ * retried within seconds (not after a minute); bad data is never retried (failures.ts).
+ *
+ * - records: database reads and writes, one short transaction each. A database outage is waited
+ *   out (attempts unbounded, at most a minute apart): the record must be made.
+ * - staff messages: dispatch to the technician, agent tasks and escalations write their record and
+ *   mail a person; the provider call is bounded by its SDK timeout (20 s), so 45 s per attempt.
+ *   Unbounded like records: the row is what counts.
+ * - customer messages: the choice link, the visit notice, the survey call, SMS and email, the
+ *   reminder. Bounded (25 attempts, at most 6 hours): a message that cannot leave by then is given
+ *   up, and the workflow takes the branch it has for that (the other channel, the best candidate,
+ *   no reminder). The outbox makes each attempt safe: nothing is sent twice.
+ * - short reads (contact options, contact hours): local activities, no round trip through the
+ *   server's task queue.
+ */
+const records = proxyActivities<ServiceRequestActivities>({ startToCloseTimeout: '15 seconds', retry: retry() });
+const staffMessages = proxyActivities<ServiceRequestActivities>({
+  startToCloseTimeout: '45 seconds',
+  retry: retry({ initialInterval: '5 seconds', maximumInterval: '10 minutes' }),
+});
+const customerMessages = proxyActivities<ServiceRequestActivities>({
+  startToCloseTimeout: '45 seconds',
+  scheduleToCloseTimeout: '6 hours',
+  retry: retry({ initialInterval: '5 seconds', maximumInterval: '10 minutes', maximumAttempts: 25 }),
+});
+const localReads = proxyLocalActivities<ServiceRequestActivities>({ startToCloseTimeout: '5 seconds', retry: retry({ maximumInterval: '30 seconds' }) });
+
+/**
+ * Requests started before the short reads became local activities scheduled them as ordinary
+ * activities; their histories replay that way.
+ */
+const shortRead = <K extends 'contactOptions' | 'contactHoursWait'>(name: K): Activities[K] =>
+  ((...args: Parameters<Activities[K]>) => (patched('short-reads-local') ? localReads : records)[name](...(args as [never]))) as Activities[K];
+
+/** Every activity with the options of its kind; a new activity does not compile until it is given one. */
+export const acts: Activities = {
+  registerServiceRequest: records.registerServiceRequest,
+  findTechnicianCandidates: records.findTechnicianCandidates,
+  reserveTechnicianSlot: records.reserveTechnicianSlot,
+  recordJobCompleted: records.recordJobCompleted,
+  classifyAndStoreReply: records.classifyAndStoreReply,
+  storeLateReply: records.storeLateReply,
+  grantReplyIncentive: records.grantReplyIncentive,
+  closeServiceRequest: records.closeServiceRequest,
+  dispatchJob: staffMessages.dispatchJob,
+  openAgentTask: staffMessages.openAgentTask,
+  escalateToSupervisor: staffMessages.escalateToSupervisor,
+  offerTechnicianChoice: customerMessages.offerTechnicianChoice,
+  sendVisitNotice: customerMessages.sendVisitNotice,
+  placeSurveyCall: customerMessages.placeSurveyCall,
+  sendSurveySms: customerMessages.sendSurveySms,
+  sendSurveyEmail: customerMessages.sendSurveyEmail,
+  sendReplyReminder: customerMessages.sendReplyReminder,
+  contactOptions: shortRead('contactOptions'),
+  contactHoursWait: shortRead('contactHoursWait'),
+};

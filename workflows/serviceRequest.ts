@@ -1,5 +1,6 @@
 import { log, patched } from '@temporalio/workflow';
 import { acts } from './activityProxy';
+import { FailureType } from './failures';
 import { RequestState } from './requestState';
 import { assignTechnician } from './stages/assignTechnician';
 import { awaitCompletion } from './stages/awaitCompletion';
@@ -68,7 +69,7 @@ async function registerOrReject(input: ServiceRequestInput) {
   try {
     return await acts.registerServiceRequest(input);
   } catch (err) {
-    if (activityFailedWith(err, 'InvalidInput')) {
+    if (activityFailedWith(err, FailureType.InvalidInput)) {
       log.warn('request rejected at intake', { reason: err.cause?.message });
       return undefined;
     }

@@ -67,6 +67,8 @@ describe('intake', () => {
       [input({ sealedContact: sealContact({ name: 'A', email: 'a@mail.example' }, key) }, { product: { field: 'spaceship', fault: 'x' } }), /product.field "spaceship"/],
       [input({ sealedContact: sealContact({ name: 'A', email: 'a@mail.example' }, key) }, { wantedWindow: { start: '2020-01-01T00:00:00Z', end: '2020-01-02T00:00:00Z' } }), /already over/],
       [input({ sealedContact: 'v1.garbage' }), /sealedContact cannot be opened/],
+      [input({ sensitivityClass: 'no-such-class', sealedContact: sealContact({ name: 'A', email: 'a@mail.example' }, key) }), /sensitivityClass "no-such-class"/],
+      [input({ language: 'xx' as 'ko', sealedContact: sealContact({ name: 'A', email: 'a@mail.example' }, key) }), /database refused/],
     ];
     for (const [bad, message] of cases) {
       await expect(registerServiceRequest(bad)).rejects.toMatchObject({ type: 'InvalidInput', message: expect.stringMatching(message) });

@@ -6,6 +6,7 @@ import {
   surveyReplySignal,
   technicianChosenSignal,
 } from '../../workflows/messages';
+import { FailureType } from '../../workflows/failures';
 import { serviceRequestWorkflow } from '../../workflows/serviceRequest';
 import { fakeActivities } from './fakeActivities';
 import { requestInput, useTimeSkippingEnv, waitForStage, withWorker, workflowIdFor } from './harness';
@@ -61,7 +62,7 @@ describe('service request workflow', () => {
   it('bad intake data closes the request as rejected_at_intake, without a technician or a message', async () => {
     const { activities, called } = fakeActivities();
     activities.registerServiceRequest = async () => {
-      throw ApplicationFailure.nonRetryable('customer.areaCode "nowhere" is not served by any service centre', 'InvalidInput');
+      throw ApplicationFailure.nonRetryable('customer.areaCode "nowhere" is not served by any service centre', FailureType.InvalidInput);
     };
     const input = requestInput();
     const result = await withWorker(env(), activities, async (taskQueue) =>

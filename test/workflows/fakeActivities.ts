@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ServiceRequestActivities } from '../../activities';
+import { FailureType } from '../../workflows/failures';
 import type { Booking, Candidate, ContactOptions, ReplyCategory } from '../../workflows/types';
 
 export interface FakeWorld {
@@ -37,7 +38,7 @@ export function fakeActivities(overrides: Partial<FakeWorld> = {}) {
   const permanent = (channel: 'sms' | 'email' | 'voice') => {
     if (world.permanentlyFailing.has(channel)) {
       // The same failure the real outbox raises for a permanent provider error.
-      throw ApplicationFailure.nonRetryable(`${channel} refused`, 'PermanentDeliveryFailure');
+      throw ApplicationFailure.nonRetryable(`${channel} refused`, FailureType.PermanentDeliveryFailure);
     }
   };
 

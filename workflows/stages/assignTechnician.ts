@@ -1,7 +1,7 @@
 import { condition, patched } from '@temporalio/workflow';
 import { acts } from '../activityProxy';
 import type { Booking } from '../types';
-import { waitForContactHours, type StageContext } from './context';
+import { unlessNotSent, waitForContactHours, type StageContext } from './context';
 
 /**
  * Stage 2: technicians who cover the area and field and are free in the wanted window are offered
@@ -27,7 +27,8 @@ export async function assignTechnician(ctx: StageContext): Promise<Booking | und
 
     state.enter('awaiting_customer_choice');
     await waitForContactHours(ctx);
-    await acts.offerTechnicianChoice({ requestId, candidates, expiresInMs: policy.choiceTimeoutMs });
+    // Not delivered: the choice times out and the best candidate is taken.
+    await unlessNotSent('technician choice', () => acts.offerTechnicianChoice({ requestId, candidates, expiresInMs: policy.choiceTimeoutMs }));
     await condition(() => state.chosenTechnicianId !== undefined || state.cancelled, policy.choiceTimeoutMs);
     if (state.cancelled) return undefined;
 
@@ -43,7 +44,7 @@ export async function assignTechnician(ctx: StageContext): Promise<Booking | und
     state.assignTechnician(booking.technicianId, booking.slotId, { startsAt: booking.startsAt, endsAt: booking.endsAt });
     await acts.dispatchJob({ requestId, booking });
     await waitForContactHours(ctx);
-    await acts.sendVisitNotice({ requestId, booking });
+    await unlessNotSent('visit notice', () => acts.sendVisitNotice({ requestId, booking }));
     return booking;
   }
   // Giving up after losing every booking race must not close the request unseen by the centre.

@@ -1,5 +1,6 @@
-import { ActivityFailure, ApplicationFailure, sleep } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, sleep } from '@temporalio/workflow';
 import { acts } from '../activityProxy';
+import { FailureType } from '../failures';
 import type { RequestState } from '../requestState';
 import type { ServiceRequestInput } from '../types';
 
@@ -18,12 +19,26 @@ export async function waitForContactHours({ input, state }: StageContext): Promi
   state.enter(resumeStage);
 }
 
-/** True when an activity failed with a non-retryable error of this type (see activityProxy.ts). */
-export function activityFailedWith(err: unknown, type: 'InvalidInput' | 'PermanentDeliveryFailure'): err is ActivityFailure {
+/** True when an activity failed with a non-retryable error of this type (see failures.ts). */
+export function activityFailedWith(err: unknown, type: FailureType): err is ActivityFailure {
   return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === type;
 }
 
-/** True when an activity gave up for good (bounced address, invalid number, ...). */
-export const isPermanentFailure = (err: unknown): err is ActivityFailure => activityFailedWith(err, 'PermanentDeliveryFailure');
+/**
+ * True when a message to the customer did not go and will not: refused for good (bounced address,
+ * invalid number, ...) or given up after its bounded retries (see activityProxy.ts).
+ */
+export const messageNotSent = (err: unknown): err is ActivityFailure => err instanceof ActivityFailure;
+
+/** A customer message whose loss must not stop the request (choice link, visit notice, reminder). */
+export async function unlessNotSent<T>(what: string, send: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await send();
+  } catch (err) {
+    if (!messageNotSent(err)) throw err;
+    log.warn('message not sent; the request carries on', { what, failure: err.cause?.message });
+    return undefined;
+  }
+}
 
 export const now = (): number => Date.now();

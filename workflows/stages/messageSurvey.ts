@@ -1,7 +1,7 @@
 import { condition } from '@temporalio/workflow';
 import { acts } from '../activityProxy';
 import type { ContactOptions, SurveyChannel, SurveyReply } from '../types';
-import { isPermanentFailure, now, waitForContactHours, type StageContext } from './context';
+import { messageNotSent, now, unlessNotSent, waitForContactHours, type StageContext } from './context';
 
 /**
  * Email or SMS, chosen from the contact data on file and consent: if both are possible, the
@@ -40,7 +40,7 @@ export async function sendFallbackSurvey(
       await send({ requestId: input.requestId, attempt: 1, ...windowArgs });
       return channel;
     } catch (err) {
-      if (!isPermanentFailure(err)) throw err;
+      if (!messageNotSent(err)) throw err; // refused for good or given up: the next channel
     }
   }
   return undefined;
@@ -77,7 +77,7 @@ export async function awaitSurveyReply(
         state.enter('awaiting_reply');
         if (state.reply) break;
         const channel = [...state.view.channelsTried].reverse().find((c) => c !== 'voice') as SurveyChannel;
-        await acts.sendReplyReminder({ requestId: input.requestId, channel });
+        await unlessNotSent('reply reminder', () => acts.sendReplyReminder({ requestId: input.requestId, channel }));
         state.view.reminderSent = true;
       }
     }

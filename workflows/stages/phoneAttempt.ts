@@ -1,7 +1,7 @@
 import { condition } from '@temporalio/workflow';
 import { acts } from '../activityProxy';
 import type { ContactOptions, SurveyReply } from '../types';
-import { isPermanentFailure, waitForContactHours, type StageContext } from './context';
+import { messageNotSent, waitForContactHours, type StageContext } from './context';
 
 /**
  * Stage 4: phone first (KR claim 12). An answered call with a keypad rating is the reply; refused,
@@ -18,7 +18,7 @@ export async function attemptPhoneSurvey(ctx: StageContext, contact: ContactOpti
     await acts.placeSurveyCall({ requestId: input.requestId, attempt: 1 });
     await condition(() => state.callOutcome !== undefined, input.policy.callOutcomeTimeoutMs);
   } catch (err) {
-    if (isPermanentFailure(err)) return undefined;
+    if (messageNotSent(err)) return undefined; // no call: the survey goes by message
     throw err;
   } finally {
     state.phoneWindowOpen = false;
