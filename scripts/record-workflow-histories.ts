@@ -1,110 +1,106 @@
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { WorkflowHandle } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import proto from '@temporalio/proto';
 import { WORKFLOWS_PATH } from '../worker/createWorker';
-import {
-  callOutcomeSignal,
-  cancelRequestSignal,
-  getStateQuery,
-  jobCompletedSignal,
-  serviceRequestWorkflowId,
-  surveyReplySignal,
-  technicianChosenSignal,
-  technicianProgressSignal,
-} from '../workflows/messages';
-import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/searchAttributes';
-import { serviceRequestWorkflow } from '../workflows/serviceRequest';
-import type { Stage } from '../workflows/types';
+import { callOutcomeSignal, cancelRequestSignal, getStateQuery, serviceRequestWorkflowId, surveyReplySignal } from '../workflows/messages';
+import { at, chooseTechnician, completeJob, startRequest, startTimeSkippingServer, waitForStage, waitUntil, type RequestHandle } from '../test/workflows/driving';
 import { fakeActivities } from '../test/workflows/fakeActivities';
-import { requestInput, workflowIdFor } from '../test/workflows/requestFixtures';
+import { HOUR, requestInput, testPolicy } from '../test/workflows/requestFixtures';
+import type { ServiceRequestInput } from '../workflows/types';
 
 /**
  * Records the histories of representative service requests (one per main branch) on the
- * time-skipping server, for the replay test. Run it after an intended change to the workflow's
- * commands — and only then: a replay failure otherwise means the change breaks running requests
- * and needs `patched()`.
+ * time-skipping server, for the replay test. A history already on file is kept: it stands for the
+ * requests older code started, which must keep replaying (a change that breaks one needs
+ * `patched()`). New scenarios, for new behaviour, are added next to them.
  *
- *   TEMPORAL_TEST_SERVER=$(bash scripts/ensure-test-server.sh) npm run record:histories
+ *   TEMPORAL_TEST_SERVER=$(bash scripts/ensure-test-server.sh) npm run record:histories [-- --rerecord]
  */
 const OUT = path.resolve('test/workflows/histories');
-const at = () => new Date().toISOString();
-type Handle = WorkflowHandle<typeof serviceRequestWorkflow>;
+type Handle = RequestHandle;
 
-async function stage(handle: Handle, s: Stage) {
-  for (let i = 0; i < 600; i++) {
-    if ((await handle.query(getStateQuery)).stage === s) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`never reached ${s}`);
+/** Chooses, reports the three progress steps and completes: the path most recorded requests take. */
+async function fullJob(handle: Handle) {
+  await chooseTechnician(handle);
+  await completeJob(handle, { withProgress: true });
 }
 
-async function completeJob(handle: Handle) {
-  await handle.signal(technicianChosenSignal, { eventId: 'choice', technicianId: 'tech-a' });
-  await stage(handle, 'awaiting_completion');
-  for (const status of ['en_route', 'arrived', 'working'] as const) {
-    await handle.signal(technicianProgressSignal, { eventId: status, technicianId: 'tech-a', status, at: at() });
-  }
-  await handle.signal(jobCompletedSignal, { eventId: 'done', technicianId: 'tech-a', resolved: true, at: at() });
+interface Scenario {
+  fakes: Parameters<typeof fakeActivities>[0];
+  /** Activities that behave otherwise than the fake world's defaults. */
+  adjust?: (fakes: ReturnType<typeof fakeActivities>) => void;
+  input?: Partial<ServiceRequestInput>;
+  drive: (h: Handle, env: TestWorkflowEnvironment) => Promise<void>;
 }
 
-const SCENARIOS: Record<string, { fakes: Parameters<typeof fakeActivities>[0]; drive: (h: Handle, env: TestWorkflowEnvironment) => Promise<void> }> = {
+const SCENARIOS: Record<string, Scenario> = {
   'late-completion-escalated': {
     fakes: { contact: { voice: false, sms: false, email: false } },
     drive: async (h, env) => {
-      await h.signal(technicianChosenSignal, { eventId: 'choice', technicianId: 'tech-a' });
-      await stage(h, 'awaiting_completion');
+      await chooseTechnician(h);
       await env.sleep('3 days');
-      for (let i = 0; i < 600 && !(await h.query(getStateQuery)).escalated; i++) await new Promise((r) => setTimeout(r, 50));
-      await h.signal(jobCompletedSignal, { eventId: 'done', technicianId: 'tech-a', resolved: true, at: at() });
+      await waitUntil(async () => (await h.query(getStateQuery)).escalated, 'escalation');
+      await completeJob(h);
     },
   },
   'phone-answered': {
     fakes: { category: 'delighted' },
     drive: async (h) => {
-      await completeJob(h);
-      await stage(h, 'phone_attempt');
+      await fullJob(h);
+      await waitForStage(h, 'phone_attempt');
       await h.signal(callOutcomeSignal, { eventId: 'call', callSid: 'CA1', outcome: 'answered', rating: 5, at: at() });
     },
   },
   'no-answer-email-reply': {
     fakes: { category: 'complaint' },
     drive: async (h) => {
-      await completeJob(h);
-      await stage(h, 'phone_attempt');
+      await fullJob(h);
+      await waitForStage(h, 'phone_attempt');
       await h.signal(callOutcomeSignal, { eventId: 'call', callSid: 'CA1', outcome: 'no_answer', at: at() });
-      await stage(h, 'awaiting_reply');
+      await waitForStage(h, 'awaiting_reply');
       await h.signal(surveyReplySignal, { eventId: 'mail', channel: 'email', inboxId: 1, at: at() });
     },
   },
   'no-reply-with-reminder': {
     fakes: { contact: { voice: false, sms: true, email: false } },
-    drive: async (h) => completeJob(h),
+    drive: async (h) => fullJob(h),
   },
   'quiet-hours-then-no-contact-channel': {
     fakes: { contactWaitMs: [0, 0, 9 * 3_600_000], contact: { voice: true, sms: false, email: false } },
     drive: async (h) => {
-      await h.signal(technicianChosenSignal, { eventId: 'choice', technicianId: 'tech-a' });
-      await stage(h, 'awaiting_completion');
-      await h.signal(jobCompletedSignal, { eventId: 'done', technicianId: 'tech-a', resolved: false, at: at() });
+      await chooseTechnician(h);
+      await completeJob(h, { resolved: false });
     },
   },
   'cancelled-before-completion': {
     fakes: {},
     drive: async (h) => {
-      await h.signal(technicianChosenSignal, { eventId: 'choice', technicianId: 'tech-b' });
-      await stage(h, 'awaiting_completion');
+      await chooseTechnician(h, 'tech-b');
       await h.signal(cancelRequestSignal, { eventId: 'cancel', reason: 'fixed it myself' });
     },
+  },
+  // Recorded with the patches for alerting after lost races, local short reads and the reply
+  // window from the send.
+  'every-race-lost-alerted': {
+    fakes: {},
+    adjust: ({ activities }) => {
+      activities.reserveTechnicianSlot = async () => null;
+    },
+    drive: async () => undefined,
+  },
+  'survey-after-quiet-hours-reminded': {
+    fakes: { contactWaitMs: [0, 0, 10 * HOUR], contact: { voice: false, sms: false, email: true } },
+    input: { policy: { ...testPolicy, replyWindowMs: 16 * HOUR, reminderBeforeCloseMs: 8 * HOUR } },
+    drive: async (h) => fullJob(h),
   },
   // Last: its revisit keeps the test server's clock from skipping for anything recorded after it.
   'repeat-failure-revisit': {
     fakes: { category: 'repeat_failure', contact: { voice: false, sms: true, email: false } },
     drive: async (h) => {
-      await completeJob(h);
-      await stage(h, 'awaiting_reply');
+      await fullJob(h);
+      await waitForStage(h, 'awaiting_reply');
       await h.signal(surveyReplySignal, { eventId: 'sms', channel: 'sms', inboxId: 2, rating: 2, at: at() });
     },
   },
@@ -113,26 +109,30 @@ const SCENARIOS: Record<string, { fakes: Parameters<typeof fakeActivities>[0]; d
 async function main() {
   const executable = process.env.TEMPORAL_TEST_SERVER;
   if (!executable) throw new Error('TEMPORAL_TEST_SERVER is not set: run scripts/ensure-test-server.sh');
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: executable } } });
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: 'default',
-    searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTE_KEYS.map((k) => [k.name, proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
-  });
+  const env = await startTimeSkippingServer(executable);
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+  const rerecord = process.argv.includes('--rerecord');
   try {
     for (const [name, scenario] of Object.entries(SCENARIOS)) {
-      const { activities } = fakeActivities(scenario.fakes);
+      const file = path.join(OUT, `${name}.json`);
+      if (!rerecord && existsSync(file)) {
+        process.stdout.write(`kept ${name} (recorded by older code: it is what replay checks)\n`);
+        continue;
+      }
+      const fakes = fakeActivities(scenario.fakes);
+      scenario.adjust?.(fakes);
+      const { activities } = fakes;
       const taskQueue = `record-${name}`;
       const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
       await worker.runUntil(async () => {
-        const input = requestInput();
-        const handle = await env.client.workflow.start(serviceRequestWorkflow, { taskQueue, workflowId: workflowIdFor(input), args: [input] });
+        const input = requestInput(scenario.input);
+        const handle = await startRequest(env.client, taskQueue, input);
         await scenario.drive(handle, env);
         const result = await handle.result();
         // A revisit left running on a queue nobody serves would stop the test server's clock.
         if (result.followUpRequestId) await env.client.workflow.getHandle(serviceRequestWorkflowId(result.followUpRequestId)).terminate('recorded');
         const history = await handle.fetchHistory();
-        await writeFile(path.join(OUT, `${name}.json`), JSON.stringify(history, null, 1));
+        await writeFile(file, JSON.stringify(history, null, 1));
         process.stdout.write(`recorded ${name}: ${history.events?.length} events\n`);
       });
     }

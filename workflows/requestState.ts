@@ -22,28 +22,31 @@ import {
   ServiceRequestStageKey,
   ServiceTechnicianIdKey,
 } from './searchAttributes';
-import type { ServiceRequestInput, ServiceRequestState, Stage } from './types';
+import type { CloseReason, ReplyChannel, ServiceRequestInput, ServiceRequestState, Stage, SurveyChannel } from './types';
 
 // Duplicate deliveries are recognised by event id; the set is bounded so a noisy sender cannot grow
 // the workflow's memory without limit (older keys age out long after any provider retry).
 const MAX_REMEMBERED_EVENTS = 500;
 
-/** Everything the workflow has learned so far, and the signals that feed it. */
+/**
+ * Everything the workflow has learned so far, and the signals that feed it. It is the only writer
+ * of the request's state: stages read it and say what happened through its methods.
+ */
 export class RequestState {
-  readonly view: ServiceRequestState;
-  chosenTechnicianId?: string;
-  completion?: JobCompleted;
-  cancellation?: { reason: string };
+  private readonly view: ServiceRequestState;
+  private chosen?: string;
+  private completed?: JobCompleted;
+  private cancellation?: { reason: string };
   /** Releases are kept even when they arrive before the booking is known to the workflow. */
   private releases: BookingReleased[] = [];
   private bookedSlotId?: number;
   /** The survey call is under way: its outcome belongs to stage 4, not to the reply window. */
-  phoneWindowOpen = false;
-  callOutcome?: CallOutcomeReported;
-  reply?: SurveyReplyReceived;
-  lateReplies: SurveyReplyReceived[] = [];
-  deliveryFailures: SurveyDeliveryFailed[] = [];
-  replyWindowOpen = false;
+  private callWindowOpen = false;
+  private call?: CallOutcomeReported;
+  private onTimeReply?: SurveyReplyReceived;
+  private lateReplies: SurveyReplyReceived[] = [];
+  private deliveryFailures: SurveyDeliveryFailed[] = [];
+  private replyWindowOpen = false;
   private readonly seen = new Set<string>();
 
   constructor(input: ServiceRequestInput) {
@@ -64,6 +67,59 @@ export class RequestState {
     ]);
     this.listen();
   }
+
+  // ---- what stages read ----
+
+  get stage(): Stage {
+    return this.view.stage;
+  }
+  get visit(): ServiceRequestState['visit'] {
+    return this.view.visit;
+  }
+  /** The technician the customer chose from the offer, until a booking is made. */
+  get chosenTechnicianId(): string | undefined {
+    return this.chosen;
+  }
+  get completion(): JobCompleted | undefined {
+    return this.completed;
+  }
+  get cancelled(): boolean {
+    return this.cancellation !== undefined;
+  }
+  get escalated(): boolean {
+    return this.view.escalated;
+  }
+  get callOutcome(): CallOutcomeReported | undefined {
+    return this.call;
+  }
+  /** The one reply that counts: the first inside the reply window. */
+  get reply(): SurveyReplyReceived | undefined {
+    return this.onTimeReply;
+  }
+  get hasDeliveryFailure(): boolean {
+    return this.deliveryFailures.length > 0;
+  }
+  get reminderSent(): boolean {
+    return this.view.reminderSent;
+  }
+  hasTried(channel: 'voice' | SurveyChannel): boolean {
+    return this.view.channelsTried.includes(channel);
+  }
+  /** The message channel the survey went out on last (where the reminder goes). */
+  lastMessageChannel(): SurveyChannel | undefined {
+    return [...this.view.channelsTried].reverse().find((c): c is SurveyChannel => c !== 'voice');
+  }
+  /** What the workflow returns when it closes. */
+  outcome() {
+    return {
+      closeReason: this.view.closeReason,
+      replyCategory: this.view.replyCategory,
+      incentivePoints: this.view.incentivePoints,
+      followUpRequestId: this.view.followUpRequestId,
+    };
+  }
+
+  // ---- what stages say happened ----
 
   enter(stage: Stage): void {
     if (this.view.stage === stage) return;
@@ -93,7 +149,7 @@ export class RequestState {
   releaseAssignment(): void {
     const released = this.bookingReleased;
     this.releases = this.releases.filter((r) => r !== released);
-    this.chosenTechnicianId = undefined;
+    this.chosen = undefined;
     this.bookedSlotId = undefined;
     this.view.technicianId = undefined;
     this.view.visit = undefined;
@@ -101,13 +157,77 @@ export class RequestState {
     upsertSearchAttributes([{ key: ServiceTechnicianIdKey, value: null }]);
   }
 
+  /** Every candidate was taken before the booking: the choice no longer holds. */
+  forgetChoice(): void {
+    this.chosen = undefined;
+  }
+
+  markEscalated(): void {
+    this.view.escalated = true;
+  }
+
+  /** A channel was used to reach the customer (it is not tried again for this request). */
+  tried(channel: 'voice' | SurveyChannel): void {
+    this.view.channelsTried.push(channel);
+  }
+
+  /** The survey call is being placed: call outcomes from now on belong to it. */
+  openCallWindow(): void {
+    this.callWindowOpen = true;
+  }
+
+  /** The call's time is up; what came (or silence, counted as no answer) is its outcome. */
+  closeCallWindow(): CallOutcomeReported | undefined {
+    this.callWindowOpen = false;
+    return this.call;
+  }
+
+  recordCallOutcome(): void {
+    this.view.callOutcome = this.call?.outcome ?? 'no_answer';
+  }
+
+  /** Replies count from now on (opened before the first send: a reply can beat the send's result). */
+  openReplyWindow(): void {
+    this.replyWindowOpen = true;
+  }
+
+  closeReplyWindow(): void {
+    this.replyWindowOpen = false;
+  }
+
+  /** The oldest bounce not yet acted on. */
+  takeDeliveryFailure(): SurveyDeliveryFailed | undefined {
+    return this.deliveryFailures.shift();
+  }
+
+  markReminderSent(): void {
+    this.view.reminderSent = true;
+  }
+
+  settling(channel: ReplyChannel): void {
+    this.view.replyChannel = channel;
+  }
+
   classify(category: NonNullable<ServiceRequestState['replyCategory']>): void {
     this.view.replyCategory = category;
     upsertSearchAttributes([{ key: ServiceReplyCategoryKey, value: category }]);
   }
 
-  get cancelled(): boolean {
-    return this.cancellation !== undefined;
+  granted(points: number): void {
+    this.view.incentivePoints = points;
+  }
+
+  followedUpBy(requestId: string): void {
+    this.view.followUpRequestId = requestId;
+  }
+
+  closing(reason: CloseReason): void {
+    this.view.closeReason = reason;
+  }
+
+  /** Replies that came too late (or twice) and are not yet on record; taking them clears the list. */
+  takeLateReplies(): SurveyReplyReceived[] {
+    return this.lateReplies.splice(0);
   }
 
   private firstTime(eventId: string): boolean {
@@ -122,7 +242,7 @@ export class RequestState {
 
   /** Only the first reply inside the window counts; any other is kept on record as late. */
   private acceptReply(reply: SurveyReplyReceived): void {
-    if (this.replyWindowOpen && !this.reply) this.reply = reply;
+    if (this.replyWindowOpen && !this.onTimeReply) this.onTimeReply = reply;
     else this.lateReplies.push(reply);
   }
 
@@ -131,20 +251,20 @@ export class RequestState {
     setHandler(technicianChosenSignal, (s) => {
       // A choice counts until a technician is booked; the customer may answer before the offer lands.
       if (this.firstTime(s.eventId) && !this.view.technicianId) {
-        this.chosenTechnicianId = s.technicianId;
+        this.chosen = s.technicianId;
       }
     });
     setHandler(technicianProgressSignal, (s) => {
-      if (!this.firstTime(s.eventId) || s.technicianId !== this.view.technicianId || this.completion) return;
+      if (!this.firstTime(s.eventId) || s.technicianId !== this.view.technicianId || this.completed) return;
       this.view.progress.push({ status: s.status, at: s.at });
     });
     setHandler(jobCompletedSignal, (s) => {
-      if (!this.firstTime(s.eventId) || s.technicianId !== this.view.technicianId || this.completion) return;
-      this.completion = s;
+      if (!this.firstTime(s.eventId) || s.technicianId !== this.view.technicianId || this.completed) return;
+      this.completed = s;
       this.view.progress.push({ status: 'completed', at: s.at });
     });
     setHandler(bookingReleasedSignal, (s) => {
-      if (!this.firstTime(s.eventId) || this.completion) return;
+      if (!this.firstTime(s.eventId) || this.completed) return;
       // A release that names its slot is kept until that booking is known; one that does not can
       // only mean the booking of that technician held right now.
       if (s.slotId !== undefined) this.releases.push(s);
@@ -152,12 +272,12 @@ export class RequestState {
     });
     setHandler(cancelRequestSignal, (s) => {
       // After the visit is done there is nothing left to cancel: the follow-up runs to its end.
-      if (this.firstTime(s.eventId) && !this.completion && !this.cancellation) this.cancellation = { reason: s.reason };
+      if (this.firstTime(s.eventId) && !this.completed && !this.cancellation) this.cancellation = { reason: s.reason };
     });
     setHandler(callOutcomeSignal, (s) => {
       if (!this.firstTime(s.eventId)) return;
-      if (this.phoneWindowOpen) {
-        if (!this.callOutcome) this.callOutcome = s;
+      if (this.callWindowOpen) {
+        if (!this.call) this.call = s;
       } else if (s.outcome === 'answered' && s.rating !== undefined) {
         // A keypad rating that came after the call's time was up is still the customer's answer.
         this.acceptReply({ eventId: s.eventId, channel: 'voice', rating: s.rating, at: s.at });

@@ -78,21 +78,15 @@ async function registerOrReject(input: ServiceRequestInput) {
 }
 
 async function closeRequest({ input, state }: StageContext, closeReason: CloseReason): Promise<ServiceRequestResult> {
-  state.view.closeReason = closeReason;
+  state.closing(closeReason);
   await acts.closeServiceRequest({ requestId: input.requestId, closeReason });
   // Replies that came too late (or twice) are kept on record and never reopen the request.
-  while (state.lateReplies.length > 0) {
-    const late = state.lateReplies.splice(0);
+  for (let late = state.takeLateReplies(); late.length > 0; late = state.takeLateReplies()) {
     for (const r of late) {
       await acts.storeLateReply({ requestId: input.requestId, reply: { ...r, receivedAt: r.at } });
     }
   }
   state.enter('closed');
-  return {
-    requestId: input.requestId,
-    closeReason,
-    replyCategory: state.view.replyCategory,
-    incentivePoints: state.view.incentivePoints,
-    followUpRequestId: state.view.followUpRequestId,
-  };
+  const { replyCategory, incentivePoints, followUpRequestId } = state.outcome();
+  return { requestId: input.requestId, closeReason, replyCategory, incentivePoints, followUpRequestId };
 }

@@ -8,7 +8,6 @@ export const STAGES = [
   'intake',
   'assigning_technician',
   'awaiting_customer_choice',
-  'awaiting_technician',
   'awaiting_completion',
   'waiting_for_contact_hours',
   'phone_attempt',

@@ -1,22 +1,17 @@
 import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
-import { jobCompletedSignal, surveyReplySignal, technicianChosenSignal } from '../../workflows/messages';
-import { serviceRequestWorkflow } from '../../workflows/serviceRequest';
+import { surveyReplySignal } from '../../workflows/messages';
 import { fakeActivities } from './fakeActivities';
-import { requestInput, useTimeSkippingEnv, waitForStage, withWorker, workflowIdFor } from './harness';
+import { at, requestInput, startCompleted, useTimeSkippingEnv, waitForStage, withWorker } from './harness';
 
 const env = useTimeSkippingEnv();
-const at = () => new Date().toISOString();
 const seconds = (d: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(d?.seconds ?? 0) + (d?.nanos ?? 0) / 1e9;
 const EventType = proto.temporal.api.enums.v1.EventType;
 
 async function runToReply(activities: ReturnType<typeof fakeActivities>['activities'], afterCompletion?: () => Promise<void>) {
   const input = requestInput();
   return withWorker(env(), activities, async (tq) => {
-    const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
-    await handle.signal(technicianChosenSignal, { eventId: 'c', technicianId: 'tech-a' });
-    await waitForStage(handle, 'awaiting_completion');
-    await handle.signal(jobCompletedSignal, { eventId: 'done', technicianId: 'tech-a', resolved: true, at: at() });
+    const handle = await startCompleted(env().client, tq, input);
     await afterCompletion?.();
     await waitForStage(handle, 'awaiting_reply');
     await handle.signal(surveyReplySignal, { eventId: 'r', channel: 'sms', inboxId: 1, at: at() });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ServiceRequestState } from '../../workflows/types';
 import {
   bookingReleasedSignal,
   getStateQuery,
@@ -9,20 +8,17 @@ import {
   technicianChosenSignal,
   technicianProgressSignal,
 } from '../../workflows/messages';
-import { serviceRequestWorkflow } from '../../workflows/serviceRequest';
 import { fakeActivities } from './fakeActivities';
-import { DAY, HOUR, requestInput, testPolicy, useTimeSkippingEnv, waitForStage, withWorker, workflowIdFor } from './harness';
+import { at, DAY, HOUR, requestInput, startRequest, testPolicy, useTimeSkippingEnv, waitForStage, waitUntil, withWorker } from './harness';
 
 const env = useTimeSkippingEnv();
-
-const at = () => new Date().toISOString();
 
 describe('technician assignment and the wait for completion', () => {
   it('progress reports are kept in order, and a report from another technician is ignored', async () => {
     const { activities } = fakeActivities({ contact: { voice: false, sms: false, email: false } });
     const input = requestInput();
     await withWorker(env(), activities, async (tq) => {
-      const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
+      const handle = await startRequest(env().client, tq, input);
       await handle.signal(technicianChosenSignal, { eventId: 'c', technicianId: 'tech-b' });
       await waitForStage(handle, 'awaiting_completion');
       for (const status of ['en_route', 'arrived', 'working'] as const) {
@@ -41,7 +37,7 @@ describe('technician assignment and the wait for completion', () => {
     const { activities, called } = fakeActivities();
     const input = requestInput();
     const result = await withWorker(env(), activities, async (tq) => {
-      const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
+      const handle = await startRequest(env().client, tq, input);
       await handle.signal(technicianChosenSignal, { eventId: 'c', technicianId: 'tech-a' });
       await waitForStage(handle, 'awaiting_completion');
       await handle.signal(cancelRequestSignal, { eventId: 'cancel-1', reason: 'customer fixed it' });
@@ -56,7 +52,7 @@ describe('technician assignment and the wait for completion', () => {
     const { activities, called } = fakeActivities({ contact: { voice: false, sms: false, email: false } });
     const input = requestInput();
     await withWorker(env(), activities, async (tq) => {
-      const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
+      const handle = await startRequest(env().client, tq, input);
       await handle.signal(technicianChosenSignal, { eventId: 'c', technicianId: 'tech-a' });
       await waitForStage(handle, 'awaiting_completion');
       await env().sleep(testPolicy.completionSlaMs + HOUR);
@@ -74,7 +70,7 @@ describe('technician assignment and the wait for completion', () => {
     const { activities, called } = fakeActivities({ contact: { voice: false, sms: false, email: false } });
     const input = requestInput();
     await withWorker(env(), activities, async (tq) => {
-      const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
+      const handle = await startRequest(env().client, tq, input);
       await handle.signal(technicianChosenSignal, { eventId: 'c', technicianId: 'tech-b' });
       await waitForStage(handle, 'awaiting_completion');
       await handle.signal(bookingReleasedSignal, { eventId: 'released-1', technicianId: 'tech-a', reason: 'not the booked technician' });
@@ -99,14 +95,14 @@ describe('technician assignment and the wait for completion', () => {
     });
     const input = requestInput();
     await withWorker(env(), activities, async (tq) => {
-      const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
+      const handle = await startRequest(env().client, tq, input);
       await waitForStage(handle, 'awaiting_customer_choice');
       await env().sleep(testPolicy.choiceTimeoutMs);
       await waitForStage(handle, 'awaiting_completion');
       await env().sleep(testPolicy.completionSlaMs + HOUR); // past the SLA from dispatch, not from the visit
       expect((await waitForStage(handle, 'awaiting_completion')).escalated).toBe(false);
       await env().sleep(3 * DAY);
-      await waitUntilEscalated(handle);
+      await waitUntil(async () => (await handle.query(getStateQuery)).escalated, 'escalation');
       await handle.signal(jobCompletedSignal, { eventId: 'done', technicianId: 'tech-a', resolved: true, at: at() });
       await handle.result();
     });
@@ -117,7 +113,7 @@ describe('technician assignment and the wait for completion', () => {
     const { activities, called } = fakeActivities({ candidates: [] });
     const input = requestInput();
     const result = await withWorker(env(), activities, async (tq) =>
-      (await env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] })).result(),
+      (await startRequest(env().client, tq, input)).result(),
     );
     expect(result.closeReason).toBe('no_technician');
     expect(called('findTechnicianCandidates')).toHaveLength(testPolicy.noTechnicianMaxAttempts);
@@ -129,7 +125,7 @@ describe('technician assignment and the wait for completion', () => {
     activities.reserveTechnicianSlot = async (a) => (world.calls.push({ name: 'reserveTechnicianSlot', args: [a] }), null);
     const input = requestInput();
     const result = await withWorker(env(), activities, async (tq) =>
-      (await env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] })).result(),
+      (await startRequest(env().client, tq, input)).result(),
     );
     expect(result.closeReason).toBe('no_technician');
     expect(called('reserveTechnicianSlot')).toHaveLength(testPolicy.noTechnicianMaxAttempts);
@@ -145,7 +141,7 @@ describe('technician assignment and the wait for completion', () => {
     };
     const input = requestInput();
     await withWorker(env(), activities, async (tq) => {
-      const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
+      const handle = await startRequest(env().client, tq, input);
       await handle.signal(technicianChosenSignal, { eventId: 'c', technicianId: 'tech-a' });
       await env().sleep(testPolicy.choiceTimeoutMs);
       await waitForStage(handle, 'awaiting_completion');
@@ -163,7 +159,7 @@ describe('respect for the customer', () => {
     const input = requestInput();
     const waitFor = 9 * HOUR;
     await withWorker(env(), activities, async (tq) => {
-      const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
+      const handle = await startRequest(env().client, tq, input);
       await handle.signal(technicianChosenSignal, { eventId: 'c', technicianId: 'tech-a' });
       await waitForStage(handle, 'awaiting_completion');
       // The next contact-hours check says: 9 hours until 08:00 in the customer's zone.
@@ -182,11 +178,3 @@ describe('respect for the customer', () => {
     expect(called('placeSurveyCall')).toHaveLength(1);
   });
 });
-
-async function waitUntilEscalated(handle: { query: (q: typeof getStateQuery) => Promise<ServiceRequestState> }) {
-  const deadline = Date.now() + 30_000;
-  while (!(await handle.query(getStateQuery)).escalated) {
-    if (Date.now() > deadline) throw new Error('never escalated');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -4,26 +4,19 @@ import {
   callOutcomeSignal,
   jobCompletedSignal,
   surveyReplySignal,
-  technicianChosenSignal,
 } from '../../workflows/messages';
 import { FailureType } from '../../workflows/failures';
-import { serviceRequestWorkflow } from '../../workflows/serviceRequest';
 import { fakeActivities } from './fakeActivities';
-import { requestInput, useTimeSkippingEnv, waitForStage, withWorker, workflowIdFor } from './harness';
+import { at, requestInput, startCompleted, startRequest, useTimeSkippingEnv, waitForStage, withWorker } from './harness';
 
 const env = useTimeSkippingEnv();
-
-const at = () => new Date().toISOString();
 
 describe('service request workflow', () => {
   it('phone answered with a rating: the keypad answer is the reply, no message survey is sent', async () => {
     const { activities, called } = fakeActivities({ category: 'delighted' });
     const input = requestInput();
     const result = await withWorker(env(), activities, async (taskQueue) => {
-      const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue, workflowId: workflowIdFor(input), args: [input] });
-      await handle.signal(technicianChosenSignal, { eventId: 'choice-1', technicianId: 'tech-b' });
-      await waitForStage(handle, 'awaiting_completion');
-      await handle.signal(jobCompletedSignal, { eventId: 'done-1', technicianId: 'tech-b', resolved: true, at: at() });
+      const handle = await startCompleted(env().client, taskQueue, input, { technicianId: 'tech-b' });
       await waitForStage(handle, 'phone_attempt');
       await handle.signal(callOutcomeSignal, { eventId: 'call-1', callSid: 'CA-fake', outcome: 'answered', rating: 5, at: at() });
       return handle.result();
@@ -39,7 +32,7 @@ describe('service request workflow', () => {
     const { activities, called } = fakeActivities({ category: 'satisfied' });
     const input = requestInput();
     const result = await withWorker(env(), activities, async (taskQueue) => {
-      const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue, workflowId: workflowIdFor(input), args: [input] });
+      const handle = await startRequest(env().client, taskQueue, input);
       await waitForStage(handle, 'awaiting_customer_choice');
       await env().sleep('4h'); // no choice in time: the best candidate is taken
       await waitForStage(handle, 'awaiting_completion');
@@ -66,7 +59,7 @@ describe('service request workflow', () => {
     };
     const input = requestInput();
     const result = await withWorker(env(), activities, async (taskQueue) =>
-      (await env().client.workflow.start(serviceRequestWorkflow, { taskQueue, workflowId: workflowIdFor(input), args: [input] })).result(),
+      (await startRequest(env().client, taskQueue, input)).result(),
     );
     expect(result.closeReason).toBe('rejected_at_intake');
     expect(called('findTechnicianCandidates')).toHaveLength(0);

@@ -2,35 +2,20 @@ import { describe, expect, it } from 'vitest';
 import {
   callOutcomeSignal,
   getStateQuery,
-  jobCompletedSignal,
   surveyDeliveryFailedSignal,
   surveyReplySignal,
-  technicianChosenSignal,
 } from '../../workflows/messages';
-import { serviceRequestWorkflow } from '../../workflows/serviceRequest';
-import type { ServiceRequestInput } from '../../workflows/types';
 import { fakeActivities } from './fakeActivities';
-import { DAY, HOUR, requestInput, testPolicy, useTimeSkippingEnv, waitForStage, withWorker, workflowIdFor } from './harness';
+import { at, DAY, HOUR, requestInput, startCompleted, testPolicy, useTimeSkippingEnv, waitForStage, waitUntil, withWorker } from './harness';
 
 const env = useTimeSkippingEnv();
-
-const at = () => new Date().toISOString();
-
-/** Starts a request and drives it through assignment and completion to the follow-up stages. */
-async function startCompleted(taskQueue: string, input: ServiceRequestInput) {
-  const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue, workflowId: workflowIdFor(input), args: [input] });
-  await handle.signal(technicianChosenSignal, { eventId: 'choice', technicianId: 'tech-a' });
-  await waitForStage(handle, 'awaiting_completion');
-  await handle.signal(jobCompletedSignal, { eventId: 'done', technicianId: 'tech-a', resolved: true, at: at() });
-  return handle;
-}
 
 describe('fallback survey and the reply window', () => {
   it('call refused, customer prefers SMS: the survey goes by SMS and the SMS reply is the answer', async () => {
     const { activities, called } = fakeActivities({ contact: { voice: true, sms: true, email: true, preferred: 'sms' } });
     const input = requestInput();
     const result = await withWorker(env(), activities, async (tq) => {
-      const handle = await startCompleted(tq, input);
+      const handle = await startCompleted(env().client, tq, input);
       await waitForStage(handle, 'phone_attempt');
       await handle.signal(callOutcomeSignal, { eventId: 'c1', callSid: 'CA1', outcome: 'refused', at: at() });
       await waitForStage(handle, 'awaiting_reply');
@@ -47,7 +32,7 @@ describe('fallback survey and the reply window', () => {
     const { activities, called } = fakeActivities();
     const input = requestInput();
     await withWorker(env(), activities, async (tq) => {
-      const handle = await startCompleted(tq, input);
+      const handle = await startCompleted(env().client, tq, input);
       await waitForStage(handle, 'phone_attempt');
       await env().sleep(testPolicy.callOutcomeTimeoutMs);
       const state = await waitForStage(handle, 'awaiting_reply');
@@ -62,7 +47,7 @@ describe('fallback survey and the reply window', () => {
     const { activities, called } = fakeActivities({ contact: { voice: true, sms: true, email: false } });
     const input = requestInput();
     const result = await withWorker(env(), activities, async (tq) => {
-      const handle = await startCompleted(tq, input);
+      const handle = await startCompleted(env().client, tq, input);
       await waitForStage(handle, 'phone_attempt');
       await env().sleep(testPolicy.callOutcomeTimeoutMs);
       await waitForStage(handle, 'awaiting_reply');
@@ -76,7 +61,7 @@ describe('fallback survey and the reply window', () => {
   it('no contact channel at all closes the request as no_contact_channel without a reward', async () => {
     const { activities, called } = fakeActivities({ contact: { voice: false, sms: false, email: false } });
     const input = requestInput();
-    const result = await withWorker(env(), activities, async (tq) => (await startCompleted(tq, input)).result());
+    const result = await withWorker(env(), activities, async (tq) => (await startCompleted(env().client, tq, input)).result());
     expect(result).toMatchObject({ closeReason: 'no_contact_channel', incentivePoints: 0 });
     expect(called('placeSurveyCall')).toHaveLength(0);
     expect(called('grantReplyIncentive')).toHaveLength(0);
@@ -86,7 +71,7 @@ describe('fallback survey and the reply window', () => {
     const { activities, called } = fakeActivities({ contact: { voice: false, sms: true, email: false } });
     const input = requestInput();
     await withWorker(env(), activities, async (tq) => {
-      const handle = await startCompleted(tq, input);
+      const handle = await startCompleted(env().client, tq, input);
       await waitForStage(handle, 'awaiting_reply');
       await handle.signal(surveyReplySignal, { eventId: 's1', channel: 'sms', inboxId: 2, at: at() });
       await handle.result();
@@ -100,7 +85,7 @@ describe('fallback survey and the reply window', () => {
     const { activities, called } = fakeActivities({ contact: { voice: false, sms: true, email: true }, permanentlyFailing: new Set(['email']) });
     const input = requestInput();
     await withWorker(env(), activities, async (tq) => {
-      const handle = await startCompleted(tq, input);
+      const handle = await startCompleted(env().client, tq, input);
       const state = await waitForStage(handle, 'awaiting_reply');
       expect(state.channelsTried).toEqual(['email', 'sms']);
       await handle.signal(surveyReplySignal, { eventId: 's1', channel: 'sms', inboxId: 3, at: at() });
@@ -113,7 +98,7 @@ describe('fallback survey and the reply window', () => {
     const { activities, called } = fakeActivities({ contact: { voice: false, sms: true, email: true } });
     const input = requestInput();
     await withWorker(env(), activities, async (tq) => {
-      const handle = await startCompleted(tq, input);
+      const handle = await startCompleted(env().client, tq, input);
       await waitForStage(handle, 'awaiting_reply');
       await handle.signal(surveyDeliveryFailedSignal, { eventId: 'bounce-1', channel: 'email', reason: 'bounce' });
       await waitUntil(async () => called('sendSurveySms').length === 1);
@@ -129,7 +114,7 @@ describe('fallback survey and the reply window', () => {
     activities.sendSurveyEmail = async () => sending; // the provider is slow to confirm
     const input = requestInput();
     const result = await withWorker(env(), activities, async (tq) => {
-      const handle = await startCompleted(tq, input);
+      const handle = await startCompleted(env().client, tq, input);
       await waitForStage(handle, 'sending_survey');
       await handle.signal(surveyReplySignal, { eventId: 'fast', channel: 'email', inboxId: 30, at: at() });
       finishSending();
@@ -144,7 +129,7 @@ describe('fallback survey and the reply window', () => {
     const { activities, called } = fakeActivities({ contact: { voice: false, sms: false, email: true } });
     const input = requestInput();
     const result = await withWorker(env(), activities, async (tq) => {
-      const handle = await startCompleted(tq, input);
+      const handle = await startCompleted(env().client, tq, input);
       await waitForStage(handle, 'awaiting_reply');
       return handle.result(); // the time-skipping server jumps over the whole week
     });
@@ -162,7 +147,7 @@ describe('fallback survey and the reply window', () => {
     const { activities, called } = fakeActivities({ contact: { voice: false, sms: false, email: true }, contactWaitMs: [0, 0, 10 * HOUR] });
     const input = requestInput({ policy });
     await withWorker(env(), activities, async (tq) => {
-      const handle = await startCompleted(tq, input);
+      const handle = await startCompleted(env().client, tq, input);
       expect((await handle.result()).closeReason).toBe('no_reply');
       const { stageHistory } = await handle.query(getStateQuery);
       const entered = (stage: string) => Date.parse(stageHistory.find((s) => s.stage === stage)!.at);
@@ -175,7 +160,7 @@ describe('fallback survey and the reply window', () => {
     const { activities, called } = fakeActivities({ contact: { voice: false, sms: true, email: false } });
     const input = requestInput({ policy: { ...testPolicy, replyWindowMs: 2 * DAY, reminderBeforeCloseMs: DAY } });
     await withWorker(env(), activities, async (tq) => {
-      const handle = await startCompleted(tq, input);
+      const handle = await startCompleted(env().client, tq, input);
       await waitForStage(handle, 'awaiting_reply');
       await env().sleep(2 * DAY);
       // The window has closed; this reply races the close and must end up on record as late.
@@ -191,7 +176,7 @@ describe('fallback survey and the reply window', () => {
     const { activities, called } = fakeActivities({ contact: { voice: false, sms: true, email: false } });
     const input = requestInput();
     await withWorker(env(), activities, async (tq) => {
-      const handle = await startCompleted(tq, input);
+      const handle = await startCompleted(env().client, tq, input);
       await waitForStage(handle, 'awaiting_reply');
       await handle.signal(surveyReplySignal, { eventId: 'first', channel: 'sms', inboxId: 20, at: at() });
       await handle.signal(surveyReplySignal, { eventId: 'second', channel: 'sms', inboxId: 21, at: at() });
@@ -202,12 +187,3 @@ describe('fallback survey and the reply window', () => {
     expect(called('grantReplyIncentive')).toHaveLength(1);
   });
 });
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-export { getStateQuery };

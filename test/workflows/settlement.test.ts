@@ -1,23 +1,18 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { callOutcomeSignal, getStateQuery, jobCompletedSignal, serviceRequestWorkflowId, technicianChosenSignal } from '../../workflows/messages';
+import { callOutcomeSignal, getStateQuery, serviceRequestWorkflowId } from '../../workflows/messages';
 import { serviceRequestWorkflow } from '../../workflows/serviceRequest';
 import type { ReplyCategory, ServiceRequestResult, ServiceRequestState } from '../../workflows/types';
 import { fakeActivities } from './fakeActivities';
-import { requestInput, useTimeSkippingEnv, waitForStage, withWorker, workflowIdFor } from './harness';
+import { at, requestInput, startCompleted, startRequest, useTimeSkippingEnv, waitForStage, withWorker, workflowIdFor } from './harness';
 
 const env = useTimeSkippingEnv();
-
-const at = () => new Date().toISOString();
 
 async function answeredWith(category: ReplyCategory, afterwards?: (result: ServiceRequestResult) => Promise<void>) {
   const fakes = fakeActivities({ category });
   const input = requestInput();
   const result = await withWorker(env(), fakes.activities, async (tq) => {
-    const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
-    await handle.signal(technicianChosenSignal, { eventId: 'c', technicianId: 'tech-a' });
-    await waitForStage(handle, 'awaiting_completion');
-    await handle.signal(jobCompletedSignal, { eventId: 'done', technicianId: 'tech-a', resolved: true, at: at() });
+    const handle = await startCompleted(env().client, tq, input);
     await waitForStage(handle, 'phone_attempt');
     await handle.signal(callOutcomeSignal, { eventId: 'call', callSid: 'CA1', outcome: 'answered', rating: 2, at: at() });
     const result = await handle.result();
@@ -62,7 +57,7 @@ describe('classify, store, reward, follow up', () => {
     const { activities } = fakeActivities();
     const input = requestInput();
     await withWorker(env(), activities, async (tq) => {
-      const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
+      const handle = await startRequest(env().client, tq, input);
       await expect(env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] })).rejects.toBeInstanceOf(
         WorkflowExecutionAlreadyStartedError,
       );

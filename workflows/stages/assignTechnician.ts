@@ -38,7 +38,7 @@ export async function assignTechnician(ctx: StageContext): Promise<Booking | und
     const booking = await acts.reserveTechnicianSlot({ requestId, candidates: preference });
     if (!booking) {
       // Every candidate was taken meanwhile by other requests: search again right away.
-      state.chosenTechnicianId = undefined;
+      state.forgetChoice();
       continue;
     }
     state.assignTechnician(booking.technicianId, booking.slotId, { startsAt: booking.startsAt, endsAt: booking.endsAt });

@@ -12,8 +12,8 @@ export async function awaitCompletion(ctx: StageContext): Promise<'completed' | 
   state.enter('awaiting_completion');
   const settled = () => state.completion !== undefined || state.cancelled || state.bookingReleased !== undefined;
   const onTime = await condition(settled, completionDeadlineMs(ctx));
-  if (!onTime && !state.view.escalated) {
-    state.view.escalated = true;
+  if (!onTime && !state.escalated) {
+    state.markEscalated();
     await acts.escalateToSupervisor({ requestId: input.requestId, kind: 'late_completion' });
   }
   if (!onTime) await condition(settled);
@@ -30,7 +30,7 @@ export async function awaitCompletion(ctx: StageContext): Promise<'completed' | 
  * before it has happened. (Requests started before this rule counted from dispatch.)
  */
 function completionDeadlineMs({ input, state }: StageContext): number {
-  const visitEnd = state.view.visit ? Date.parse(state.view.visit.endsAt) : NaN;
+  const visitEnd = state.visit ? Date.parse(state.visit.endsAt) : NaN;
   if (!patched('sla-from-visit-end') || Number.isNaN(visitEnd)) return input.policy.completionSlaMs;
   return Math.max(1, visitEnd + input.policy.completionSlaMs - Date.now());
 }

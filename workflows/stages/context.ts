@@ -13,7 +13,7 @@ export interface StageContext {
 export async function waitForContactHours({ input, state }: StageContext): Promise<void> {
   const waitMs = await acts.contactHoursWait({ requestId: input.requestId });
   if (waitMs <= 0) return;
-  const resumeStage = state.view.stage;
+  const resumeStage = state.stage;
   state.enter('waiting_for_contact_hours');
   await sleep(waitMs);
   state.enter(resumeStage);

@@ -29,11 +29,11 @@ export async function sendFallbackSurvey(
   state.enter('sending_survey');
   // A reply (or a bounce) can arrive the moment a message leaves, before the send activity's
   // result is back: it must count, so the window opens before the first send.
-  state.replyWindowOpen = true;
+  state.openReplyWindow();
   for (const channel of channels) {
-    if (state.view.channelsTried.includes(channel)) continue;
+    if (state.hasTried(channel)) continue;
     await waitForContactHours(ctx);
-    state.view.channelsTried.push(channel);
+    state.tried(channel);
     try {
       const send = channel === 'email' ? acts.sendSurveyEmail : acts.sendSurveySms;
       const windowArgs = 'closesAt' in window ? { replyWindowClosesAt: new Date(window.closesAt).toISOString() } : { replyWindowMs: window.lengthMs };
@@ -59,30 +59,30 @@ export async function awaitSurveyReply(
   const { input, state } = ctx;
   state.enter('awaiting_reply');
   const remindAt = windowClosesAt - input.policy.reminderBeforeCloseMs;
-  const answered = () => state.reply !== undefined || state.deliveryFailures.length > 0;
+  const answered = () => state.reply !== undefined || state.hasDeliveryFailure;
   try {
     while (now() < windowClosesAt) {
-      const wakeAt = state.view.reminderSent || remindAt <= now() ? windowClosesAt : remindAt;
+      const wakeAt = state.reminderSent || remindAt <= now() ? windowClosesAt : remindAt;
       await condition(answered, Math.max(1, wakeAt - now()));
       if (state.reply) break;
-      const failure = state.deliveryFailures.shift();
+      const failure = state.takeDeliveryFailure();
       if (failure) {
         // Whether or not another channel is left, the window stays open for a reply on any channel.
         await sendFallbackSurvey(ctx, channels, { closesAt: windowClosesAt });
         state.enter('awaiting_reply');
         continue;
       }
-      if (!state.view.reminderSent && now() >= remindAt && now() < windowClosesAt) {
+      if (!state.reminderSent && now() >= remindAt && now() < windowClosesAt) {
         await waitForContactHours(ctx);
         state.enter('awaiting_reply');
         if (state.reply) break;
-        const channel = [...state.view.channelsTried].reverse().find((c) => c !== 'voice') as SurveyChannel;
+        const channel = state.lastMessageChannel() as SurveyChannel;
         await unlessNotSent('reply reminder', () => acts.sendReplyReminder({ requestId: input.requestId, channel }));
-        state.view.reminderSent = true;
+        state.markReminderSent();
       }
     }
   } finally {
-    state.replyWindowOpen = false;
+    state.closeReplyWindow();
   }
   const reply = state.reply;
   if (!reply) return undefined;

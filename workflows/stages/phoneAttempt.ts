@@ -12,8 +12,8 @@ export async function attemptPhoneSurvey(ctx: StageContext, contact: ContactOpti
   if (!contact.voice) return undefined;
   state.enter('phone_attempt');
   await waitForContactHours(ctx);
-  state.view.channelsTried.push('voice');
-  state.phoneWindowOpen = true;
+  state.tried('voice');
+  state.openCallWindow();
   try {
     await acts.placeSurveyCall({ requestId: input.requestId, attempt: 1 });
     await condition(() => state.callOutcome !== undefined, input.policy.callOutcomeTimeoutMs);
@@ -21,10 +21,10 @@ export async function attemptPhoneSurvey(ctx: StageContext, contact: ContactOpti
     if (messageNotSent(err)) return undefined; // no call: the survey goes by message
     throw err;
   } finally {
-    state.phoneWindowOpen = false;
+    state.closeCallWindow();
   }
   const outcome = state.callOutcome;
-  state.view.callOutcome = outcome?.outcome ?? 'no_answer';
+  state.recordCallOutcome();
   if (outcome?.outcome === 'callback_requested') {
     await acts.openAgentTask({ requestId: input.requestId, kind: 'callback' });
   }

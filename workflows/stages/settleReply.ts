@@ -14,17 +14,17 @@ const DAY_MS = 86_400_000;
 export async function settleReply(ctx: StageContext, reply: SurveyReply): Promise<SettledReply> {
   const { input, state } = ctx;
   state.enter('settling_reply');
-  state.view.replyChannel = reply.channel;
+  state.settling(reply.channel);
   const { category } = await acts.classifyAndStoreReply({ requestId: input.requestId, reply });
   state.classify(category);
 
   const pointsGranted = await acts.grantReplyIncentive({ requestId: input.requestId });
-  state.view.incentivePoints = pointsGranted;
+  state.granted(pointsGranted);
 
   let followUpRequestId: string | undefined;
   if (category === 'repeat_failure') {
     followUpRequestId = await startRevisit(input);
-    state.view.followUpRequestId = followUpRequestId;
+    state.followedUpBy(followUpRequestId);
   }
   const agentTaskOpened = category === 'complaint' || category === 'usage_question';
   if (agentTaskOpened) await acts.openAgentTask({ requestId: input.requestId, kind: category });
