@@ -1,9 +1,10 @@
 import { msUntilContactAllowed } from '../domain/contactHours';
 import type { ContactOptions } from '../workflows/types';
 import type { ActivityDeps } from './deps';
+import { unknownRecord } from './errors';
 import { loadRequestContext } from './requestContext';
 
-/** Which channels may reach the customer: data on file, minus the ones they opted out of. */
+/** Which channels may reach the customer (data on file, minus opt-outs), and when. */
 export function createContactActivities({ pool, clock, settings }: ActivityDeps) {
   async function contactOptions({ requestId }: { requestId: string }): Promise<ContactOptions> {
     const ctx = await loadRequestContext(pool, requestId);
@@ -21,5 +22,19 @@ export function createContactActivities({ pool, clock, settings }: ActivityDeps)
     return msUntilContactAllowed(clock(), ctx.timeZone, settings.contactHours.start, settings.contactHours.end);
   }
 
-  return { contactOptions, contactHoursWait };
+  /**
+   * The settle time the request's product field asks for (milliseconds), or null when the field
+   * uses the configured default.
+   */
+  async function surveySettleTime({ requestId }: { requestId: string }): Promise<number | null> {
+    const { rows } = await pool.query(
+      `SELECT (extract(epoch FROM pf.survey_settle_time) * 1000)::bigint AS ms
+         FROM service_requests r JOIN product_fields pf ON pf.code = r.product_field WHERE r.id = $1`,
+      [requestId],
+    );
+    if (!rows[0]) throw unknownRecord(`service request ${requestId} is not registered`);
+    return rows[0].ms === null ? null : Number(rows[0].ms);
+  }
+
+  return { contactOptions, contactHoursWait, surveySettleTime };
 }

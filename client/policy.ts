@@ -13,5 +13,7 @@ export function followUpPolicy(config: Config): FollowUpPolicy {
     noTechnicianRetryMs: scaled(config.NO_TECHNICIAN_RETRY_INTERVAL),
     noTechnicianMaxAttempts: config.NO_TECHNICIAN_MAX_ATTEMPTS,
     surveyChannelPolicy: config.SURVEY_CHANNEL_POLICY,
+    settleTimeMs: scaled(config.SURVEY_SETTLE_TIME),
+    timeScale: config.TIME_SCALE,
   };
 }

@@ -87,6 +87,7 @@ export const configSchema = z.object({
 
   CHOICE_TIMEOUT: duration('4h'),
   COMPLETION_SLA: duration('2d'),
+  SURVEY_SETTLE_TIME: duration('1d'),
   CALL_OUTCOME_TIMEOUT: duration('15m'),
   REPLY_WINDOW: duration('7d'),
   REPLY_REMINDER_BEFORE_CLOSE: duration('2d'),

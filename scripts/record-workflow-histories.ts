@@ -7,7 +7,7 @@ import { WORKFLOWS_PATH } from '../worker/createWorker';
 import { callOutcomeSignal, cancelRequestSignal, getStateQuery, serviceRequestWorkflowId, surveyReplySignal } from '../workflows/messages';
 import { at, chooseTechnician, completeJob, startRequest, startTimeSkippingServer, waitForStage, waitUntil, type RequestHandle } from '../test/workflows/driving';
 import { fakeActivities } from '../test/workflows/fakeActivities';
-import { HOUR, requestInput, testPolicy } from '../test/workflows/requestFixtures';
+import { DAY, HOUR, requestInput, testPolicy } from '../test/workflows/requestFixtures';
 import type { ServiceRequestInput } from '../workflows/types';
 
 /**
@@ -94,6 +94,17 @@ const SCENARIOS: Record<string, Scenario> = {
     fakes: { contactWaitMs: [0, 0, 10 * HOUR], contact: { voice: false, sms: false, email: true } },
     input: { policy: { ...testPolicy, replyWindowMs: 16 * HOUR, reminderBeforeCloseMs: 8 * HOUR } },
     drive: async (h) => fullJob(h),
+  },
+  'settle-time-then-phone-answered': {
+    fakes: { category: 'satisfied' },
+    input: { policy: { ...testPolicy, settleTimeMs: DAY } },
+    drive: async (h, env) => {
+      await fullJob(h);
+      await waitForStage(h, 'letting_repair_settle');
+      await env.sleep('1 day');
+      await waitForStage(h, 'phone_attempt');
+      await h.signal(callOutcomeSignal, { eventId: 'call', callSid: 'CA1', outcome: 'answered', rating: 4, at: at() });
+    },
   },
   // Last: its revisit keeps the test server's clock from skipping for anything recorded after it.
   'repeat-failure-revisit': {

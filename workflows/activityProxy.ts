@@ -25,7 +25,7 @@ const retry = (overrides: RetryPolicy = {}): RetryPolicy => ({
  *   reminder. Bounded (25 attempts, at most 6 hours): a message that cannot leave by then is given
  *   up, and the workflow takes the branch it has for that (the other channel, the best candidate,
  *   no reminder). The outbox makes each attempt safe: nothing is sent twice.
- * - short reads (contact options, contact hours): local activities, no round trip through the
+ * - short reads (contact options, contact hours, the settle time): local activities, no round trip through the
  *   server's task queue.
  */
 const records = proxyActivities<ServiceRequestActivities>({ startToCloseTimeout: '15 seconds', retry: retry() });
@@ -68,4 +68,6 @@ export const acts: Activities = {
   sendReplyReminder: customerMessages.sendReplyReminder,
   contactOptions: shortRead('contactOptions'),
   contactHoursWait: shortRead('contactHoursWait'),
+  // Added after the short reads became local: always local.
+  surveySettleTime: localReads.surveySettleTime,
 };

@@ -6,6 +6,7 @@ import { assignTechnician } from './stages/assignTechnician';
 import { awaitCompletion } from './stages/awaitCompletion';
 import { activityFailedWith, type StageContext } from './stages/context';
 import { awaitSurveyReply, sendFallbackSurvey, surveyChannels } from './stages/messageSurvey';
+import { letRepairSettle } from './stages/letRepairSettle';
 import { attemptPhoneSurvey } from './stages/phoneAttempt';
 import { settleReply } from './stages/settleReply';
 import type { CloseReason, ServiceRequestInput, ServiceRequestResult, SurveyReply } from './types';
@@ -13,7 +14,7 @@ import type { CloseReason, ServiceRequestInput, ServiceRequestResult, SurveyRepl
 /**
  * One customer service request, from intake to the reward for answering the satisfaction survey.
  *
- *   1 intake → 2 technician assignment → 3 wait for completion → 4 phone attempt
+ *   1 intake → 2 technician assignment → 3 wait for completion → (settle time) → 4 phone attempt
  *   → 5 fallback survey by email or SMS → 6 wait for the reply (timeout) → 7 classify, store, reward
  */
 export async function serviceRequestWorkflow(input: ServiceRequestInput): Promise<ServiceRequestResult> {
@@ -38,6 +39,9 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
     if (outcome === 'completed') break;
     state.releaseAssignment();
   }
+
+  // Time to try the repair before being asked about it (requests started earlier asked at once)
+  if (patched('settle-before-survey')) await letRepairSettle(ctx);
 
   // 4. Phone attempt
   const contact = await acts.contactOptions({ requestId: input.requestId });

@@ -9,6 +9,7 @@ export const STAGES = [
   'assigning_technician',
   'awaiting_customer_choice',
   'awaiting_completion',
+  'letting_repair_settle',
   'waiting_for_contact_hours',
   'phone_attempt',
   'sending_survey',
@@ -42,6 +43,10 @@ export interface FollowUpPolicy {
   noTechnicianRetryMs: number;
   noTechnicianMaxAttempts: number;
   surveyChannelPolicy: SurveyChannel;
+  /** How long the customer gets to try the repair before the survey (absent in older requests: none). */
+  settleTimeMs?: number;
+  /** TIME_SCALE when the request started: a product field's own settle time is scaled like the rest. */
+  timeScale?: number;
 }
 
 export interface ServiceRequestInput {

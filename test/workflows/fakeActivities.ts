@@ -10,6 +10,8 @@ export interface FakeWorld {
   category: ReplyCategory;
   contactWaitMs: number[];
   permanentlyFailing: Set<'sms' | 'email' | 'voice'>;
+  /** The product field's own settle time (ms), or null for the request's default. */
+  fieldSettleMs: number | null;
 }
 
 /** A visit that has just ended (in real time), so the completion SLA counts from now. */
@@ -32,6 +34,7 @@ export function fakeActivities(overrides: Partial<FakeWorld> = {}) {
     category: 'satisfied',
     contactWaitMs: [],
     permanentlyFailing: new Set(),
+    fieldSettleMs: null,
     ...overrides,
   };
   const record = (name: string, args: unknown[]) => world.calls.push({ name, args });
@@ -57,6 +60,7 @@ export function fakeActivities(overrides: Partial<FakeWorld> = {}) {
     sendVisitNotice: async (a) => void record('sendVisitNotice', [a]),
     contactOptions: async (a) => (record('contactOptions', [a]), world.contact),
     contactHoursWait: async (a) => (record('contactHoursWait', [a]), world.contactWaitMs.shift() ?? 0),
+    surveySettleTime: async (a) => (record('surveySettleTime', [a]), world.fieldSettleMs),
     placeSurveyCall: async (a) => {
       record('placeSurveyCall', [a]);
       permanent('voice');
