@@ -18,12 +18,26 @@ export const at = () => new Date().toISOString();
 
 /** The Java time-skipping server, with the workflow's search attributes registered like the dev server's. */
 export async function startTimeSkippingServer(executable: string): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: executable } } });
+  const env = await startWithRetries(() => TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: executable } } }));
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTE_KEYS.map((k) => [k.name, proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
   });
   return env;
+}
+
+/**
+ * The SDK gives the Java server 5 s to start listening; on a loaded machine (several test files
+ * starting their servers at once) that is sometimes too little, so a failed start is tried again.
+ */
+async function startWithRetries<T>(start: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (attempt >= attempts || !/did not start within/.test((err as Error).message)) throw err;
+    }
+  }
 }
 
 export function startRequest(client: { workflow: WorkflowClient }, taskQueue: string, input: ServiceRequestInput): Promise<RequestHandle> {
