@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { Booking, Candidate } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { sendOnce } from './messaging/outbox';
@@ -66,7 +67,7 @@ export function createAssignmentActivities(deps: ActivityDeps) {
   async function offerTechnicianChoice(args: { requestId: string; candidates: Candidate[]; expiresInMs: number }) {
     const ctx = await loadRequestContext(pool, args.requestId);
     const expiresAt = new Date(clock().getTime() + args.expiresInMs);
-    const round = args.candidates.map((c) => `${c.technicianId}@${c.slotId}`).join(',');
+    const round = offerRound(args.candidates);
     const channel = noticeChannel(ctx);
     if (!channel) return { offered: false };
     const token = await issueToken(pool, 'choice', ctx.requestId, ctx.customerId, expiresAt);
@@ -183,3 +184,19 @@ export function createAssignmentActivities(deps: ActivityDeps) {
   return { findTechnicianCandidates, offerTechnicianChoice, reserveTechnicianSlot, dispatchJob, sendVisitNotice };
 }
 
+/**
+ * Which offer this is, for the message's idempotency key: the same across retries of one offer, new
+ * for every round. A later round can list exactly the candidates of an earlier one (slots freed
+ * meanwhile), so the list itself is no key: the new link would never be sent. Within Temporal the
+ * scheduled activity's id (and run) is that key; called directly (tests), the candidate list is.
+ */
+function offerRound(candidates: Candidate[]): string {
+  const list = candidates.map((c) => `${c.technicianId}@${c.slotId}`).join(',');
+  let info;
+  try {
+    info = Context.current().info;
+  } catch {
+    return list;
+  }
+  return `${info.workflowExecution?.runId ?? ""}:${info.activityId}`;
+}

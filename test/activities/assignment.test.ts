@@ -1,3 +1,4 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAssignmentActivities } from '../../activities/assignment';
 import type { Candidate } from '../../workflows/types';
@@ -256,6 +257,28 @@ describe('dispatch and visit notice', () => {
     expect(rows[0].body.text).toContain('Be polite and explain the repair.');
     expect(rows[0].body.text).toContain(`/technicians/jobs/${requestId}/progress`);
     expect(rows[1].body.text).toContain('Technician 0');
+  });
+});
+
+describe('offering the choice', () => {
+  it('a later round listing the same candidates is a new message with a new link; a retry of one round sends nothing twice', async () => {
+    const base = morningInTwoDays();
+    const net = await seedNetwork(pool, { technicians: 1, slotsPerTechnician: 1, slotStart: base });
+    const { requestId } = await createRequest(pool, net, { window: { start: base, end: new Date(base.getTime() + DAY) } });
+    const acts = createAssignmentActivities(activityDeps(pool));
+    const candidates = await acts.findTechnicianCandidates({ requestId });
+    // As Temporal runs them: each round is an activity of its own; a retry keeps its activity id.
+    const offer = (activityId: string) =>
+      new MockActivityEnvironment({ activityId }).run(acts.offerTechnicianChoice, { requestId, candidates, expiresInMs: 4 * HOUR });
+    await offer('7');
+    await offer('7');
+    await offer('12');
+
+    const { rows } = await pool.query<{ body: { text: string } }>(`SELECT body FROM outbox WHERE request_id = $1 AND purpose = 'technician-choice' ORDER BY id`, [requestId]);
+    expect(rows).toHaveLength(2);
+    const links = rows.map((r) => /\/choose\/[\w-]+/.exec(r.body.text)?.[0]);
+    expect(links[0]).toBeDefined();
+    expect(links[1]).not.toEqual(links[0]);
   });
 });
 
