@@ -20,6 +20,22 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
+    // Clients of Temporal (scripts, webhooks) share SQL through db/queries and texts through domain/,
+    // never through the worker's activities.
+    files: ['client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: providerSdks, message: 'Provider SDKs are used only inside providers/.' },
+            { group: ['**/activities', '**/activities/*', '**/activities/**'], message: 'client/ imports nothing from activities/: move what both need to db/queries/ or domain/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Workflow code must stay deterministic: no I/O, no provider, and activities by type only.
     files: ['workflows/**/*.ts'],
     rules: {

@@ -1,8 +1,8 @@
 import type { Booking, Candidate } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { sendOnce } from './messaging/outbox';
-import { render } from './messaging/templates';
-import { issueToken } from './messaging/tokens';
+import { render } from '../domain/messageTemplates';
+import { issueToken } from '../db/queries/accessTokens';
 import { formatLocal } from './messaging/format';
 import { escapeHtml, noticeChannel, sendToCustomer } from './messaging/customerMessage';
 import { loadRequestContext } from './requestContext';

@@ -3,8 +3,8 @@ import { permanentDeliveryFailure, unlessUndeliverable } from './errors';
 import { sendToCustomer } from './messaging/customerMessage';
 import { formatLocal } from './messaging/format';
 import { sendOnce } from './messaging/outbox';
-import { render } from './messaging/templates';
-import { issueToken } from './messaging/tokens';
+import { render } from '../domain/messageTemplates';
+import { issueToken } from '../db/queries/accessTokens';
 import { loadRequestContext, type RequestContext } from './requestContext';
 
 /**

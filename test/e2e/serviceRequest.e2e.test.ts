@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../activities';
-import { hashToken } from '../../activities/messaging/tokens';
+import { hashToken } from '../../db/queries/accessTokens';
 import { startServiceRequest } from '../../client/requests/newRequest';
 import { startInboxRelay, type InboxRelay } from '../../client/webhooks/inbox/relay';
 import { buildWebhookServer } from '../../client/webhooks/server';

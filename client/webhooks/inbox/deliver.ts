@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { storeSurveyReply, type InboxReplyPayload } from '../../../activities/replyStore';
+import { storeSurveyReply, type InboxReplyPayload } from '../../../db/queries/surveyReplies';
 import type { Pool, PoolClient } from '../../../db/pool';
 import {
   bookingReleasedSignal,

@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { findToken, hashToken, type TokenRecord } from '../../../activities/messaging/tokens';
+import { findToken, hashToken, type TokenRecord } from '../../../db/queries/accessTokens';
 import { claimChoiceToken, loadChoiceView, type ChoiceView } from '../../../db/queries/choiceOffers';
 import { inTransaction } from '../../../db/pool';
 import { serviceRequestWorkflowId, technicianChosenSignal } from '../../../workflows/messages';

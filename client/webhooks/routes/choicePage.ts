@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { escapeHtml } from '../../../activities/messaging/customerMessage';
+import { escapeHtml } from '../pages/html';
 import type { ChoiceView } from '../../../db/queries/choiceOffers';
 
 export type PageLanguage = 'ko' | 'en';

@@ -1,7 +1,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { findToken } from '../../../activities/messaging/tokens';
+import { findToken } from '../../../db/queries/accessTokens';
 import { visibleEmailText } from '../../../domain/classification/emailBody';
 import { deliverInbound } from '../inbox/deliver';
 import { acceptInbound, trimRaw } from '../inbox/store';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { findToken, hashToken } from '../../../activities/messaging/tokens';
+import { findToken, hashToken } from '../../../db/queries/accessTokens';
 import { inTransaction } from '../../../db/pool';
 import { deliverInbound } from '../inbox/deliver';
 import { acceptInbound } from '../inbox/store';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { hashToken } from '../../../activities/messaging/tokens';
+import { hashToken } from '../../../db/queries/accessTokens';
 import { JobReportError, markReportSignalled, recordTechnicianReport, technicianByTokenHash, type StoredReport } from '../../../db/queries/technicianJobs';
 import { cancelSlot, listSlots, registerSlots, ScheduleError } from '../../../db/queries/technicianSlots';
 import { isTimeZone } from '../../../domain/slots';

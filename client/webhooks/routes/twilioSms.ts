@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { render } from '../../../activities/messaging/templates';
+import { render } from '../../../domain/messageTemplates';
 import { toE164 } from '../../../domain/phone';
 import { messagingTwiml } from '../../../providers/twilioTwiml';
 import { deliverInbound } from '../inbox/deliver';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { render } from '../../../activities/messaging/templates';
+import { render } from '../../../domain/messageTemplates';
 import { sayAndHangUpTwiml, surveyCallTwiml } from '../../../providers/twilioTwiml';
 import type { CallOutcome } from '../../../workflows/types';
 import { recordCallOutcome } from '../inbox/callOutcome';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { findToken } from '../../../activities/messaging/tokens';
+import { findToken } from '../../../db/queries/accessTokens';
 import { escapeHtml, messagePage, page, pageLanguage, text } from '../pages/html';
 import type { WebhookDeps } from '../server';
 

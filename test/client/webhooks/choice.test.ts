@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAssignmentActivities } from '../../../activities/assignment';
-import { hashToken, issueToken } from '../../../activities/messaging/tokens';
+import { hashToken, issueToken } from '../../../db/queries/accessTokens';
 import type { Pool } from '../../../db/pool';
 import { activityDeps, createRequest } from '../../activities/assignmentFixtures';
 import { testPool } from '../../support/db';

@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { issueToken } from '../../../activities/messaging/tokens';
+import { issueToken } from '../../../db/queries/accessTokens';
 import type { Pool } from '../../../db/pool';
 import { testPool } from '../../support/db';
 import { buildTestServer, INBOUND_DOMAIN, INBOUND_SECRET, inboxRows, seedRequest, startProbeWorker, type ProbeWorker } from './surveyHarness';

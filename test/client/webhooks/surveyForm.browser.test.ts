@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { issueToken } from '../../../activities/messaging/tokens';
+import { issueToken } from '../../../db/queries/accessTokens';
 import type { Pool } from '../../../db/pool';
 import { testPool } from '../../support/db';
 import { buildTestServer, inboxRows, seedRequest, startProbeWorker, type ProbeWorker } from './surveyHarness';

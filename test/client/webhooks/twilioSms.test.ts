@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { render } from '../../../activities/messaging/templates';
+import { render } from '../../../domain/messageTemplates';
 import type { Pool } from '../../../db/pool';
 import { testPool } from '../../support/db';
 import { buildTestServer, inboxRows, postTwilio, recordSurveySms, seedRequest, startProbeWorker, type ProbeWorker } from './surveyHarness';

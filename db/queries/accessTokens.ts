@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Pool } from '../../db/pool';
+import type { Pool } from '../pool';
 
 export type TokenPurpose = 'survey' | 'choice' | 'email-reply' | 'unsubscribe';
 
