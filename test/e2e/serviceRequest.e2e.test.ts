@@ -424,7 +424,11 @@ describe('service request end to end (real activities, PostgreSQL, Temporal dev 
     expect(await grants(requestId)).toEqual([{ customer_id: customerId, points: 500 }]);
     expect(await requestRow(requestId)).toMatchObject({ status: 'closed', close_reason: 'answered', completion_result: 'resolved', revisit_of: null });
     expect(await bookings(requestId)).toEqual([{ technician_id: technicianId, status: 'completed' }]);
-    const progress = await pool.query('SELECT technician_id, status, resolved, signalled_at IS NOT NULL AS signalled FROM technician_progress WHERE request_id = $1 ORDER BY id', [requestId]);
+    const progress = await pool.query(
+      `SELECT p.technician_id, p.status, p.resolved, i.status = 'delivered' AS signalled FROM technician_progress p
+         JOIN inbox i ON i.source = 'technician' AND 'technician:' || i.event_id = p.event_id WHERE p.request_id = $1 ORDER BY p.id`,
+      [requestId],
+    );
     expect(progress.rows).toEqual([
       { technician_id: technicianId, status: 'en_route', resolved: null, signalled: true },
       { technician_id: technicianId, status: 'arrived', resolved: null, signalled: true },

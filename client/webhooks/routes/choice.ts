@@ -1,10 +1,8 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { findToken, hashToken, type TokenRecord } from '../../../db/queries/accessTokens';
-import { claimChoiceToken, loadChoiceView, type ChoiceView } from '../../../db/queries/choiceOffers';
-import { inTransaction } from '../../../db/pool';
-import { serviceRequestWorkflowId, technicianChosenSignal } from '../../../workflows/messages';
+import { loadChoiceView, recordChoice, releaseChoiceToken, type ChoiceView } from '../../../db/queries/choiceOffers';
+import { deliverInbound } from '../inbox/deliver';
 import type { WebhookDeps } from '../server';
 import { choiceForm, messagePage, text, visitTime, type PageLanguage, type TextKey } from './choicePage';
 
@@ -12,12 +10,6 @@ const ChoiceBody = z.object({ technicianId: z.string().trim().min(1).max(200) })
 
 type Usable = { ok: true; record: TokenRecord; view: ChoiceView };
 type Refused = { ok: false; status: number; key: TextKey; language: PageLanguage };
-
-class ChoiceRefused extends Error {
-  constructor(readonly status: number, readonly key: TextKey) {
-    super(key);
-  }
-}
 
 /**
  * The customer's technician choice (US claims 3, 15, 38-39): a signed single-use link lists this
@@ -43,29 +35,20 @@ export const choiceRoutes =
       if (!chosen) return html(reply, 400, choiceForm(view, record.expiresAt, text(view.language, 'notOffered', { id: parsed.data.technicianId })));
 
       const tokenHash = hashToken(req.params.token);
-      try {
-        // The token is spent only if the workflow got the choice: a failed signal rolls it back, so
-        // the customer can simply try again.
-        await inTransaction(deps.pool, async (db) => {
-          if (!(await claimChoiceToken(db, tokenHash, deps.clock()))) {
-            const again = await findToken(deps.pool, req.params.token, 'choice');
-            throw again?.usedAt ? new ChoiceRefused(409, 'used') : new ChoiceRefused(410, 'expired');
-          }
-          // Bounded, so a Temporal outage cannot hold the token's row lock; a signal that did arrive
-          // before the timeout carries the same event id as the customer's retry and counts once.
-          const handle = deps.temporal.workflow.getHandle(serviceRequestWorkflowId(record.requestId));
-          await deps.temporal.withAbortSignal(AbortSignal.timeout(deps.signalTimeoutMs ?? 3000), () =>
-            handle.signal(technicianChosenSignal, { eventId: `choice:${tokenHash}`, technicianId: chosen.technicianId }),
-          );
-        });
-      } catch (err) {
-        if (err instanceof ChoiceRefused) return html(reply, err.status, messagePage(view.language, err.key));
-        if (err instanceof WorkflowNotFoundError) return html(reply, 410, messagePage(view.language, 'closed'));
-        req.log.warn({ err, requestId: record.requestId }, 'technician choice not passed on');
-        return html(reply, 503, messagePage(view.language, 'unavailable'));
+      // The choice is recorded (token spent, choice in the inbox) before the workflow hears of it,
+      // so the page can only ever confirm what was recorded; the relay passes it on if Temporal is down.
+      const recorded = await recordChoice(deps.pool, { tokenHash, requestId: record.requestId, technicianId: chosen.technicianId, now: deps.clock() });
+      if (recorded === 'used') return html(reply, 409, messagePage(view.language, 'used'));
+      if (recorded === 'expired') return html(reply, 410, messagePage(view.language, 'expired'));
+      const status = await deliverInbound(deps, recorded.inboxId);
+      if (status === 'late') {
+        // No workflow is waiting for this request: nothing was chosen, and the link is given back.
+        await releaseChoiceToken(deps.pool, tokenHash);
+        return html(reply, 410, messagePage(view.language, 'closed'));
       }
       const time = visitTime(chosen.startsAt, chosen.endsAt, view.timeZone, view.language);
-      return html(reply, 200, messagePage(view.language, 'confirmed', { name: chosen.name, time }, 'confirmedTitle'));
+      // Pending: recorded and passed on as soon as the workflow service answers (202).
+      return html(reply, status === 'pending' ? 202 : 200, messagePage(view.language, 'confirmed', { name: chosen.name, time }, 'confirmedTitle'));
     });
   };
 

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { createSendGridEventVerifier, SENDGRID_SIGNATURE_HEADER, SENDGRID_TIMESTAMP_HEADER } from '../../../providers/sendgridEvents';
 import { deliverInbound } from '../inbox/deliver';
-import { acceptInbound, trimRaw } from '../inbox/store';
+import { acceptInbound } from '../../../db/queries/inbox';
+import { trimRaw } from '../parsing/rawPayload';
 import type { WebhookDeps } from '../server';
 
 interface SendGridEvent {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { findToken, hashToken } from '../../../db/queries/accessTokens';
 import { inTransaction } from '../../../db/pool';
 import { deliverInbound } from '../inbox/deliver';
-import { acceptInbound } from '../inbox/store';
+import { acceptInbound } from '../../../db/queries/inbox';
 import { messagePage, pageLanguage, text, type PageLanguage } from '../pages/html';
 import { MAX_COMMENT, SURVEY_ITEMS, surveyFormPage, type SurveyItem } from '../pages/surveyPage';
 import type { WebhookDeps } from '../server';

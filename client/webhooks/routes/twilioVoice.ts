@@ -2,9 +2,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import { render } from '../../../domain/messageTemplates';
 import { sayAndHangUpTwiml, surveyCallTwiml } from '../../../providers/twilioTwiml';
 import type { CallOutcome } from '../../../workflows/types';
-import { recordCallOutcome } from '../inbox/callOutcome';
+import { recordCallOutcome } from '../../../db/queries/callAttempts';
 import { deliverInbound } from '../inbox/deliver';
-import { trimRaw } from '../inbox/store';
+import { trimRaw } from '../parsing/rawPayload';
 import type { WebhookDeps } from '../server';
 import { param, requireTwilioSignature } from './twilioAuth';
 

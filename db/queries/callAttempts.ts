@@ -1,6 +1,6 @@
-import { inTransaction } from '../../../db/pool';
-import type { CallOutcome } from '../../../workflows/types';
-import { acceptInbound } from './store';
+import { inTransaction } from '../pool';
+import type { CallOutcome } from '../../workflows/types';
+import { acceptInbound } from './inbox';
 
 export interface CallOutcomeEvent {
   callSid: string;
