@@ -33,8 +33,8 @@ export interface TechnicianReport {
 
 export interface StoredReport {
   eventId: string;
-  /** The inbox row through which the workflow hears of the report. */
-  inboxId: number;
+  /** The inbox row through which the workflow hears of the report (none for reports passed on before migration 050). */
+  inboxId?: number;
   status: ReportStatus;
   resolved: boolean | null;
   reportedAt: Date;
@@ -111,7 +111,7 @@ async function sameReportAgain(db: { query: Pool['query'] }, report: TechnicianR
     throw new JobReportError('event_conflict', `eventId was already used for a different report`);
   }
   const inbox = await db.query<{ id: string }>(`SELECT id FROM inbox WHERE source = 'technician' AND event_id = $1`, [inboxEventId]);
-  return { eventId: report.eventId, inboxId: Number(inbox.rows[0]?.id), status: r.status, resolved: r.resolved, reportedAt: r.reported_at, duplicate: true };
+  return { eventId: report.eventId, inboxId: inbox.rows[0] ? Number(inbox.rows[0].id) : undefined, status: r.status, resolved: r.resolved, reportedAt: r.reported_at, duplicate: true };
 }
 
 /** The technician a bearer token belongs to; only the token's hash is ever stored or compared. */

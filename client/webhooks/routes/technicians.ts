@@ -131,7 +131,7 @@ async function scheduleCall(reply: FastifyReply, body: () => Promise<FastifyRepl
  */
 async function passOn(deps: WebhookDeps, reply: FastifyReply, clientEventId: string, stored: StoredReport) {
   const answer = { eventId: clientEventId, status: stored.status, reportedAt: stored.reportedAt.toISOString(), duplicate: stored.duplicate };
-  const status = await deliverInbound(deps, stored.inboxId);
+  const status = stored.inboxId === undefined ? 'delivered' : await deliverInbound(deps, stored.inboxId);
   if (status === 'late') {
     // The request's workflow has ended; the report stays on record and nothing more is expected.
     return reply.code(200).send({ ...answer, signalled: false, note: 'the request is already closed; the report was kept on record' });

@@ -144,6 +144,49 @@ describe('technician progress endpoint', () => {
   });
 });
 
+describe('technician reports without an event id, and limits', () => {
+  it('derives the key from the job and status, so a retried report is stored and signalled once', async () => {
+    const { requestId, mine, token } = await bookedJob();
+    const first = await report(token, requestId, { status: 'en_route' });
+    const retried = await report(token, requestId, { status: 'en_route' });
+    expect(first.statusCode).toBe(201);
+    expect(retried.statusCode).toBe(200);
+    expect(retried.json()).toMatchObject({ eventId: first.json().eventId, duplicate: true });
+    const keyed = await app.inject({ method: 'POST', url: `/technicians/jobs/${requestId}/progress`, headers: { authorization: `Bearer ${token}`, 'idempotency-key': 'k-77' }, payload: { status: 'en_route' } });
+    expect(keyed.json()).toMatchObject({ eventId: 'k-77', duplicate: false });
+    expect((await pool.query('SELECT event_id FROM technician_progress WHERE request_id = $1 ORDER BY id', [requestId])).rows).toEqual([
+      { event_id: `technician:${mine}:${first.json().eventId}` },
+      { event_id: `technician:${mine}:k-77` },
+    ]);
+    expect(await harness.waitForSignals(requestId, 2)).toHaveLength(2);
+  });
+
+  it('keeps at most 50 reports per request and refuses more, naming the limit', async () => {
+    const { requestId, mine, token } = await bookedJob({ probe: false });
+    await pool.query(
+      `INSERT INTO technician_progress (event_id, request_id, technician_id, status) SELECT 'technician:' || $2 || ':bulk-' || n, $1, $2, 'working' FROM generate_series(1, 50) n`,
+      [requestId, mine],
+    );
+    const refused = await report(token, requestId, { eventId: 'one-more', status: 'working' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error).toBe(`service request ${requestId} already has 50 reports; no more are kept`);
+    expect((await pool.query('SELECT count(*)::int AS n FROM technician_progress WHERE request_id = $1', [requestId])).rows[0].n).toBe(50);
+    // A retry of a report already kept is still answered.
+    expect((await report(token, requestId, { eventId: 'bulk-3', status: 'working' })).statusCode).toBe(200);
+  });
+
+  it('limits each technician to 30 reports a minute, without slowing the others', async () => {
+    const { requestId, token, theirs } = await bookedJob({ probe: false });
+    const answers = [];
+    for (let i = 0; i < 31; i++) answers.push((await report(token, requestId, { eventId: `burst-${i}`, status: 'working' })).statusCode);
+    expect(answers.slice(0, 30).every((code) => code === 200 || code === 201)).toBe(true);
+    expect(answers[30]).toBe(429);
+    // Another technician is not affected (refused for another reason: the job is not theirs).
+    const other = await technicianToken(pool, theirs);
+    expect((await report(other, requestId, { status: 'working' })).statusCode).toBe(403);
+  });
+});
+
 describe('technician progress while Temporal is unreachable', () => {
   it('keeps the report, answers 202 at once, and the retry with the same eventId passes it on once', async () => {
     const { requestId, mine, token } = await bookedJob();
