@@ -35,6 +35,8 @@ export interface WebhookDeps {
     twilioAuthToken?: string;
     sendgridInboundSecret?: string;
     sendgridEventPublicKey?: string;
+    /** How old a signed Event Webhook post may be (its signed timestamp) before it is refused as a replay; default 10 min. */
+    sendgridEventMaxAgeMs?: number;
     /** The domain of the survey emails' reply-to addresses (reply+<token>@domain). */
     inboundEmailDomain?: string;
   };

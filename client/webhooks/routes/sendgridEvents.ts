@@ -17,6 +17,8 @@ interface SendGridEvent {
   [key: string]: unknown;
 }
 
+const DEFAULT_EVENT_MAX_AGE_MS = 10 * 60_000;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -30,6 +32,7 @@ export const sendgridEventRoutes =
     const { pool } = deps;
     const publicKey = deps.providers?.sendgridEventPublicKey;
     const verify = publicKey ? createSendGridEventVerifier(publicKey) : undefined;
+    const maxAgeMs = deps.providers?.sendgridEventMaxAgeMs ?? DEFAULT_EVENT_MAX_AGE_MS;
     // The signature covers the exact bytes sent, so this plugin (only) keeps JSON bodies raw.
     app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
@@ -46,6 +49,12 @@ export const sendgridEventRoutes =
       if (!verify(raw, signature, timestamp)) {
         req.log.warn('Event Webhook with a wrong signature');
         return reply.code(403).send({ error: 'invalid event webhook signature' });
+      }
+      // The signature covers the timestamp, so an old one is a recorded post being played again.
+      const ageMs = deps.clock().getTime() - Number(timestamp) * 1000;
+      if (!Number.isFinite(ageMs) || Math.abs(ageMs) > maxAgeMs) {
+        req.log.warn({ ageMs }, 'Event Webhook with a stale timestamp');
+        return reply.code(403).send({ error: `event webhook timestamp is more than ${Math.round(maxAgeMs / 1000)} s away from now` });
       }
       let events: unknown;
       try {

@@ -137,9 +137,9 @@ describe('SendGrid webhooks', () => {
   });
 
   describe('Event Webhook', () => {
-    const signed = (events: unknown[], key = keys.privateKey) => {
+    const signed = (events: unknown[], key = keys.privateKey, at = Date.now()) => {
       const payload = JSON.stringify(events);
-      const timestamp = String(Math.floor(Date.now() / 1000));
+      const timestamp = String(Math.floor(at / 1000));
       const signature = sign('sha256', Buffer.from(timestamp + payload), key).toString('base64');
       return { payload, headers: { 'content-type': 'application/json', 'x-twilio-email-event-webhook-signature': signature, 'x-twilio-email-event-webhook-timestamp': timestamp } };
     };
@@ -185,6 +185,18 @@ describe('SendGrid webhooks', () => {
       expect(tampered.statusCode).toBe(403);
       expect((await pool.query(`SELECT 1 FROM contact_opt_outs WHERE customer_id = $1`, [s.customerId])).rowCount).toBe(0);
       expect(await inboxRows(pool, s.requestId)).toHaveLength(0);
+    });
+
+    it('refuses a correctly signed batch whose timestamp is older than the tolerance (a replay), and changes nothing', async () => {
+      const s = await emailSurvey();
+      const events = [event(s.requestId, { event: 'dropped', reason: 'Bounced Address' })];
+      const replayed = signed(events, keys.privateKey, Date.now() - 11 * 60_000);
+      const res = await app.inject({ method: 'POST', url: '/webhooks/sendgrid/events', headers: replayed.headers, payload: replayed.payload });
+      expect(res.statusCode).toBe(403);
+      expect(res.json().error).toBe('event webhook timestamp is more than 600 s away from now');
+      expect((await pool.query(`SELECT 1 FROM contact_opt_outs WHERE customer_id = $1`, [s.customerId])).rowCount).toBe(0);
+      const recent = signed(events, keys.privateKey, Date.now() - 60_000);
+      expect((await app.inject({ method: 'POST', url: '/webhooks/sendgrid/events', headers: recent.headers, payload: recent.payload })).statusCode).toBe(200);
     });
 
     it('answers 400 for a signed body that is not an event array', async () => {
