@@ -153,4 +153,15 @@ describe('Twilio SMS webhooks', () => {
     expect(delivered.statusCode).toBe(204);
     expect(await inboxRows(pool, req.requestId)).toHaveLength(1);
   });
+
+  it('a failed survey SMS whose status arrives before the outbox has its id finds the request through the signed URL', async () => {
+    const req = await seedRequest(pool);
+    await probe.probe(req.requestId);
+    const messageSid = `SM${randomBytes(16).toString('hex')}`;
+    const params = { MessageSid: messageSid, MessageStatus: 'failed', ErrorCode: '30008', AccountSid: 'ACtest', To: req.mobile, From: '+82215880001' };
+    const res = await postTwilio(app, `/webhooks/twilio/sms/status?requestId=${req.requestId}&purpose=survey`, params);
+    expect(res.statusCode).toBe(204);
+    const signals = await probe.waitForSignals(req.requestId, 1);
+    expect(signals[0]).toEqual({ signal: 'surveyDeliveryFailed', payload: { eventId: `twilio-sms-status:${messageSid}:failed`, channel: 'sms', reason: 'sms failed (twilio 30008)' } });
+  });
 });
