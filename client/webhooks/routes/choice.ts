@@ -4,12 +4,13 @@ import { findToken, hashToken, type TokenRecord } from '../../../db/queries/acce
 import { loadChoiceView, recordChoice, releaseChoiceToken, type ChoiceView } from '../../../db/queries/choiceOffers';
 import { deliverInbound } from '../inbox/deliver';
 import type { WebhookDeps } from '../server';
-import { choiceForm, messagePage, text, visitTime, type PageLanguage, type TextKey } from './choicePage';
+import { choiceForm, choiceMessage, visitTime } from '../pages/choicePage';
+import { pageLanguage, text, type PageLanguage, type PageText } from '../pages/html';
 
 const ChoiceBody = z.object({ technicianId: z.string().trim().min(1).max(200) });
 
 type Usable = { ok: true; record: TokenRecord; view: ChoiceView };
-type Refused = { ok: false; status: number; key: TextKey; language: PageLanguage };
+type Refused = { ok: false; status: number; key: PageText; language: PageLanguage };
 
 /**
  * The customer's technician choice (US claims 3, 15, 38-39): a signed single-use link lists this
@@ -20,51 +21,51 @@ export const choiceRoutes =
   async (app) => {
     app.get<{ Params: { token: string } }>('/choose/:token', async (req, reply) => {
       const found = await usableToken(deps, req, req.params.token);
-      if (!found.ok) return html(reply, found.status, messagePage(found.language, found.key));
-      if (found.view.offers.length === 0) return html(reply, 410, messagePage(found.view.language, 'noOffers'));
+      if (!found.ok) return html(reply, found.status, choiceMessage(found.language, found.key));
+      if (found.view.offers.length === 0) return html(reply, 410, choiceMessage(found.view.language, 'choiceNoOffers'));
       return html(reply, 200, choiceForm(found.view, found.record.expiresAt));
     });
 
     app.post<{ Params: { token: string } }>('/choose/:token', async (req, reply) => {
       const found = await usableToken(deps, req, req.params.token);
-      if (!found.ok) return html(reply, found.status, messagePage(found.language, found.key));
+      if (!found.ok) return html(reply, found.status, choiceMessage(found.language, found.key));
       const { view, record } = found;
       const parsed = ChoiceBody.safeParse(req.body ?? {});
-      if (!parsed.success) return html(reply, 400, choiceForm(view, record.expiresAt, text(view.language, 'missing')));
+      if (!parsed.success) return html(reply, 400, choiceForm(view, record.expiresAt, text(view.language, 'choiceMissing')));
       const chosen = view.offers.find((o) => o.technicianId === parsed.data.technicianId);
-      if (!chosen) return html(reply, 400, choiceForm(view, record.expiresAt, text(view.language, 'notOffered', { id: parsed.data.technicianId })));
+      if (!chosen) return html(reply, 400, choiceForm(view, record.expiresAt, text(view.language, 'choiceNotOffered', { id: parsed.data.technicianId })));
 
       const tokenHash = hashToken(req.params.token);
       // The choice is recorded (token spent, choice in the inbox) before the workflow hears of it,
       // so the page can only ever confirm what was recorded; the relay passes it on if Temporal is down.
       const recorded = await recordChoice(deps.pool, { tokenHash, requestId: record.requestId, technicianId: chosen.technicianId, now: deps.clock() });
-      if (recorded === 'used') return html(reply, 409, messagePage(view.language, 'used'));
-      if (recorded === 'expired') return html(reply, 410, messagePage(view.language, 'expired'));
+      if (recorded === 'used') return html(reply, 409, choiceMessage(view.language, 'choiceUsed'));
+      if (recorded === 'expired') return html(reply, 410, choiceMessage(view.language, 'choiceExpired'));
       const status = await deliverInbound(deps, recorded.inboxId);
       if (status === 'late') {
         // No workflow is waiting for this request: nothing was chosen, and the link is given back.
         await releaseChoiceToken(deps.pool, tokenHash);
-        return html(reply, 410, messagePage(view.language, 'closed'));
+        return html(reply, 410, choiceMessage(view.language, 'choiceClosed'));
       }
       const time = visitTime(chosen.startsAt, chosen.endsAt, view.timeZone, view.language);
       // Pending: recorded and passed on as soon as the workflow service answers (202).
-      return html(reply, status === 'pending' ? 202 : 200, messagePage(view.language, 'confirmed', { name: chosen.name, time }, 'confirmedTitle'));
+      return html(reply, status === 'pending' ? 202 : 200, choiceMessage(view.language, 'choiceConfirmed', { name: chosen.name, time }, 'choiceConfirmedTitle'));
     });
   };
 
 async function usableToken(deps: WebhookDeps, req: FastifyRequest, token: string): Promise<Usable | Refused> {
   const record = token.length <= 100 ? await findToken(deps.pool, token, 'choice') : undefined;
-  if (!record) return { ok: false, status: 404, key: 'notFound', language: acceptLanguage(req) };
+  if (!record) return { ok: false, status: 404, key: 'choiceNotFound', language: acceptLanguage(req) };
   const view = await loadChoiceView(deps.pool, record.requestId);
-  const language = view?.language ?? acceptLanguage(req);
-  if (!view) return { ok: false, status: 404, key: 'notFound', language };
-  if (record.usedAt) return { ok: false, status: 409, key: 'used', language };
-  if (record.expiresAt <= deps.clock()) return { ok: false, status: 410, key: 'expired', language };
+  const language = acceptLanguage(req, view?.language);
+  if (!view) return { ok: false, status: 404, key: 'choiceNotFound', language };
+  if (record.usedAt) return { ok: false, status: 409, key: 'choiceUsed', language };
+  if (record.expiresAt <= deps.clock()) return { ok: false, status: 410, key: 'choiceExpired', language };
   return { ok: true, record, view };
 }
 
-function acceptLanguage(req: FastifyRequest): PageLanguage {
-  return /^\s*ko\b/i.test(req.headers['accept-language'] ?? '') ? 'ko' : 'en';
+function acceptLanguage(req: FastifyRequest, customer?: string): PageLanguage {
+  return pageLanguage(req.query, customer, req.headers['accept-language']);
 }
 
 function html(reply: FastifyReply, status: number, body: string) {
