@@ -33,7 +33,16 @@ export default tseslint.config(
           ],
         },
       ],
+      // One way into a workflow: its deadline, not-found and unavailable rules hold for every caller.
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name=/^(signal|executeUpdate|startUpdate|signalWithStart)$/]", message: 'Signal a request only through client/requests/signalRequest.ts.' },
+      ],
     },
+  },
+  {
+    files: ['client/requests/signalRequest.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
   },
   {
     // Workflow code must stay deterministic: no I/O, no provider, and activities by type only.
