@@ -65,6 +65,6 @@ export async function buildWebhookServer(deps: WebhookDeps): Promise<FastifyInst
   await app.register(unsubscribeRoutes(deps));
   await app.register(choiceRoutes(deps));
   await app.register(technicianRoutes(deps));
-  await app.register(statisticsRoutes({ pool: deps.pool, accessToken: deps.settings.operatorAccessToken, timeZone: deps.settings.timeZone }));
+  await app.register(statisticsRoutes({ pool: deps.pool, accessToken: deps.settings.operatorAccessToken, timeZone: deps.settings.timeZone, clock: deps.clock }));
   return app;
 }

@@ -8,7 +8,7 @@ import type { Pool } from '../../../db/pool';
 import { bookSlot, createRequest, slotsOf, technicianToken } from '../../activities/assignmentFixtures';
 import { testPool } from '../../support/db';
 import { seedNetwork } from '../../support/fixtures';
-import { buildTestServer, inboxRows, postTwilio, recordSurveySms, seedRequest, unreachableTemporal } from './surveyHarness';
+import { buildTestServer, inboxRows, postTwilio, recordSurveySms, seedRequest, unreachableTemporal } from './webhookApp';
 
 /** Twilio gives up after 15 s and counts anything slow as a failure; we promise 2 s whatever is down. */
 const ANSWER_WITHIN_MS = 2000;

@@ -9,7 +9,7 @@ import { seedNetwork } from '../../support/fixtures';
 import pino from 'pino';
 import { relayOnce } from '../../../client/webhooks/inbox/relay';
 import { startProbeWorker, type ProbeWorker } from './probeHarness';
-import { buildTestServer, unreachableTemporal } from './surveyHarness';
+import { buildTestServer, unreachableTemporal } from './webhookApp';
 
 let pool: Pool;
 let harness: ProbeWorker;

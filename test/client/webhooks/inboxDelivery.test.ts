@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import pino from 'pino';
 import { relayOnce } from '../../../client/webhooks/inbox/relay';
 import { testPool } from '../../support/db';
-import { seedRequest, startProbeWorker, waitFor, type ProbeWorker } from './surveyHarness';
+import { seedRequest, startProbeWorker, waitFor, type ProbeWorker } from './webhookApp';
 
 const pool = testPool();
 let probe: ProbeWorker;

@@ -13,7 +13,7 @@ import { serviceRequestWorkflowId } from '../../../workflows/messages';
 import { testPool } from '../../support/db';
 import { freePort } from '../../support/ports';
 import { PROBE_PATH } from './probeHarness';
-import { buildTestServer, inboxRows, postTwilio, recordSurveySms, seedRequest, waitFor } from './surveyHarness';
+import { buildTestServer, inboxRows, postTwilio, recordSurveySms, seedRequest, waitFor } from './webhookApp';
 
 describe('durable inbox', () => {
   let pool: Pool;

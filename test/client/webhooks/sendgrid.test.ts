@@ -5,7 +5,7 @@ import { inject } from 'vitest';
 import { issueToken } from '../../../db/queries/accessTokens';
 import type { Pool } from '../../../db/pool';
 import { testPool } from '../../support/db';
-import { buildTestServer, INBOUND_DOMAIN, INBOUND_SECRET, inboxRows, seedRequest, startProbeWorker, type ProbeWorker } from './surveyHarness';
+import { buildTestServer, INBOUND_DOMAIN, INBOUND_SECRET, inboxRows, seedRequest, startProbeWorker, type ProbeWorker } from './webhookApp';
 
 /** A multipart body laid out like SendGrid Inbound Parse (parsed mode): one part per field, plus files. */
 function inboundParseBody(fields: Record<string, string>, files: { name: string; filename: string; type: string; content: string }[] = []) {

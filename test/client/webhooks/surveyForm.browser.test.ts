@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { issueToken } from '../../../db/queries/accessTokens';
 import type { Pool } from '../../../db/pool';
 import { testPool } from '../../support/db';
-import { buildTestServer, inboxRows, seedRequest, startProbeWorker, type ProbeWorker } from './surveyHarness';
+import { buildTestServer, inboxRows, seedRequest, startProbeWorker, type ProbeWorker } from './webhookApp';
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true };
 

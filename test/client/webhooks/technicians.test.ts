@@ -6,7 +6,7 @@ import { bookSlot, createRequest, slotsOf, technicianToken } from '../../activit
 import { testPool } from '../../support/db';
 import { seedNetwork } from '../../support/fixtures';
 import { startProbeWorker, type ProbeWorker } from './probeHarness';
-import { buildTestServer, unreachableTemporal } from './surveyHarness';
+import { buildTestServer, unreachableTemporal } from './webhookApp';
 
 let pool: Pool;
 let harness: ProbeWorker;

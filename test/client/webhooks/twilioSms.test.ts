@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { render } from '../../../domain/messageTemplates';
 import type { Pool } from '../../../db/pool';
 import { testPool } from '../../support/db';
-import { buildTestServer, inboxRows, postTwilio, recordSurveySms, seedRequest, startProbeWorker, type ProbeWorker } from './surveyHarness';
+import { buildTestServer, inboxRows, postTwilio, recordSurveySms, seedRequest, startProbeWorker, type ProbeWorker } from './webhookApp';
 
 const sid = (prefix: string) => `${prefix}${randomBytes(16).toString('hex')}`;
 
@@ -59,7 +59,7 @@ describe('Twilio SMS webhooks', () => {
     expect(wrong.statusCode).toBe(403);
     // Signed for the local URL instead of the public one: also wrong.
     const params = inbound(req.mobile, '5');
-    const { twilioSignature, TWILIO_TOKEN } = await import('./surveyHarness');
+    const { twilioSignature, TWILIO_TOKEN } = await import('./webhookApp');
     const local = await app.inject({
       method: 'POST', url: '/webhooks/twilio/sms',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(TWILIO_TOKEN, 'http://localhost:3000/webhooks/twilio/sms', params) },

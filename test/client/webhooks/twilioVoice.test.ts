@@ -6,7 +6,7 @@ import type { Pool } from '../../../db/pool';
 import { testPool } from '../../support/db';
 import { TWILIO_CONNECTION_OVERRIDES, twilioCallbackUrl } from '../../../providers/twilioCallbackUrl';
 import { twilioSignatureFor } from '../../../providers/twilioSignature';
-import { buildTestServer, inboxRows, postTwilio, PUBLIC_BASE_URL, seedRequest, startProbeWorker, TWILIO_TOKEN, type ProbeWorker } from './surveyHarness';
+import { buildTestServer, inboxRows, postTwilio, PUBLIC_BASE_URL, seedRequest, startProbeWorker, TWILIO_TOKEN, type ProbeWorker } from './webhookApp';
 
 describe('Twilio voice webhooks', () => {
   let pool: Pool;

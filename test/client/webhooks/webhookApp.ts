@@ -16,6 +16,10 @@ export const INBOUND_DOMAIN = 'reply.example.test';
 
 export { startProbeWorker, waitFor, type ProbeWorker } from './probeHarness';
 
+/**
+ * The one webhook-app fixture: the full server as main.ts builds it, with test secrets and a
+ * public URL, on the given Temporal client (a signal probe's, or an unreachable one).
+ */
 export async function buildTestServer(pool: Pool, temporal: Client, temporalConnection: Connection, overrides: Partial<WebhookDeps> = {}): Promise<FastifyInstance> {
   return buildWebhookServer({
     pool,
@@ -59,6 +63,18 @@ export async function unreachableTemporal(kind: 'refused' | 'hung' = 'refused') 
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     },
   };
+}
+
+/** The full server for routes that never signal (statistics): Temporal is simply not there. */
+export async function buildTestServerWithoutTemporal(pool: Pool, overrides: Omit<Partial<WebhookDeps>, 'settings'> & { settings?: Partial<WebhookDeps['settings']> } = {}): Promise<FastifyInstance> {
+  const temporal = await unreachableTemporal();
+  const { settings, ...rest } = overrides;
+  const app = await buildTestServer(pool, temporal.client, temporal.connection, {
+    settings: { publicBaseUrl: PUBLIC_BASE_URL, bodyLimitBytes: 64 * 1024, taskQueue: 'unused', ...settings },
+    ...rest,
+  });
+  app.addHook('onClose', () => temporal.close());
+  return app;
 }
 
 export interface SeededRequest {
