@@ -24,7 +24,7 @@ export interface DeliveryDeps {
 }
 
 /** Leaves the rest of a webhook's 2 s for the database and the answer. */
-export const DEFAULT_SIGNAL_DEADLINE_MS = 1000;
+export const DEFAULT_SIGNAL_DEADLINE_MS = 800;
 
 const REPLY_CHANNEL: Partial<Record<InboxSource, ReplyChannel>> = {
   'twilio-sms': 'sms',

@@ -8,7 +8,7 @@ import type { Pool } from '../../../db/pool';
 import { bookSlot, createRequest, slotsOf, technicianToken } from '../../activities/assignmentFixtures';
 import { testPool } from '../../support/db';
 import { seedNetwork } from '../../support/fixtures';
-import { buildTestServer, inboxRows, postTwilio, recordSurveySms, seedRequest, unreachableTemporal } from './webhookApp';
+import { buildTestServer, INBOUND_DOMAIN, INBOUND_SECRET, inboxRows, postTwilio, recordSurveySms, seedRequest, unreachableTemporal } from './webhookApp';
 
 /** Twilio gives up after 15 s and counts anything slow as a failure; we promise 2 s whatever is down. */
 const ANSWER_WITHIN_MS = 2000;
@@ -84,5 +84,19 @@ describe('webhooks while Temporal hangs (accepts connections, never answers)', (
     expect(result.json()).toMatchObject({ eventId: 'on-my-way', signalled: false });
     expect(ms).toBeLessThan(ANSWER_WITHIN_MS);
     expect(await inboxRows(pool, requestId)).toMatchObject([{ source: 'technician', kind: 'technician-report', status: 'pending' }]);
+  });
+
+  it('stores an email reply and answers SendGrid within 2 s', async () => {
+    const req = await seedRequest(pool);
+    const token = await issueToken(pool, 'email-reply', req.requestId, req.customerId, new Date(Date.now() + 86_400_000));
+    const boundary = `xYzZY${randomBytes(8).toString('hex')}`;
+    const fields = { to: `reply+${token}@${INBOUND_DOMAIN}`, from: 'minji@mail.example.test', subject: 'Re: survey', text: '5 thanks', headers: `Message-ID: <${randomBytes(6).toString('hex')}@mail.example.test>` };
+    const payload = `${Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('')}--${boundary}--\r\n`;
+    const { result, ms } = await timed(() =>
+      app.inject({ method: 'POST', url: `/webhooks/sendgrid/inbound/${INBOUND_SECRET}`, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, payload }),
+    );
+    expect(result.statusCode).toBe(202);
+    expect(ms).toBeLessThan(ANSWER_WITHIN_MS);
+    expect(await inboxRows(pool, req.requestId)).toMatchObject([{ source: 'sendgrid-inbound', status: 'pending' }]);
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import pino from 'pino';
 import { relayOnce } from '../../../client/webhooks/inbox/relay';
 import { testPool } from '../../support/db';
-import { seedRequest, startProbeWorker, waitFor, type ProbeWorker } from './webhookApp';
+import { seedRequest, startProbeWorker, unreachableTemporal, waitFor, type ProbeWorker } from './webhookApp';
 
 const pool = testPool();
 let probe: ProbeWorker;
@@ -60,5 +60,37 @@ describe('the inbox relay', () => {
     await relayOnce(deps);
     const signals = await probe.waitForSignals(requestId, 1);
     expect(signals).toMatchObject([{ signal: 'jobCompleted', payload: { eventId: `technician:${technicianId}:done`, technicianId, resolved: true } }]);
+  });
+
+  it('holds no row lock while it waits on Temporal, and backs a technician report off when Temporal hangs', async () => {
+    const { requestId } = await seedRequest(pool);
+    const { rows } = await pool.query(
+      `INSERT INTO inbox (source, event_id, request_id, kind, payload, attempts, received_at)
+       VALUES ('technician', $1, $2, 'technician-report', $3, 1, now() - interval '1 minute') RETURNING id`,
+      [`tech-x:${requestId}`, requestId, JSON.stringify({ technicianId: 'tech-x', status: 'arrived', at: new Date().toISOString() })],
+    );
+    const id = Number(rows[0].id);
+    const hung = await unreachableTemporal('hung');
+    try {
+      const passing = relayOnce({ pool, temporal: hung.client, log: pino({ level: 'silent' }), signalTimeoutMs: 1500 });
+      // Claimed (leased ahead), and while the relay waits on Temporal anyone may lock the row at once.
+      await waitFor('the relay to claim the row', async () => {
+        const r = await pool.query(`SELECT 1 FROM inbox WHERE id = $1 AND next_attempt_at > now() + interval '30 seconds'`, [id]);
+        return r.rowCount === 1 ? true : undefined;
+      });
+      const db = await pool.connect();
+      try {
+        await db.query('BEGIN');
+        await expect(db.query('SELECT id FROM inbox WHERE id = $1 FOR UPDATE NOWAIT', [id])).resolves.toMatchObject({ rowCount: 1 });
+        await db.query('ROLLBACK');
+      } finally {
+        db.release();
+      }
+      expect(await passing).toBe(1);
+    } finally {
+      await hung.close();
+    }
+    const after = await pool.query(`SELECT status, attempts, last_error, next_attempt_at > now() AS later FROM inbox WHERE id = $1`, [id]);
+    expect(after.rows).toEqual([{ status: 'pending', attempts: 2, last_error: expect.stringContaining('1500 ms'), later: true }]);
   });
 });
