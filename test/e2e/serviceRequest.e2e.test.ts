@@ -417,7 +417,10 @@ describe('service request end to end (real activities, PostgreSQL, Temporal dev 
     const items = await pool.query('SELECT item, rating FROM survey_reply_items WHERE reply_id = $1', [replies.rows[0].id]);
     expect(items.rows).toEqual([{ item: 'overall', rating: 5 }]);
     const inbox = await pool.query('SELECT source, status FROM inbox WHERE request_id = $1 ORDER BY id', [requestId]);
+    // Every inbound event went through the inbox: the choice, the four technician reports, the call, the email.
     expect(inbox.rows).toEqual([
+      { source: 'choice', status: 'delivered' },
+      ...Array.from({ length: 4 }, () => ({ source: 'technician', status: 'delivered' })),
       { source: 'twilio-voice', status: 'delivered' },
       { source: 'sendgrid-inbound', status: 'delivered' },
     ]);
