@@ -4,8 +4,8 @@ import { acceptInbound } from './inbox';
 
 export interface CallOutcomeEvent {
   callSid: string;
-  /** Which callback this is (gather, status, amd): with the call SID, the provider event's id. */
-  step: 'gather' | 'status' | 'amd';
+  /** Which callback this is (gather, status): with the call SID, the provider event's id. */
+  step: 'gather' | 'status';
   outcome: CallOutcome;
   rating?: number;
   raw: Record<string, unknown>;
@@ -42,16 +42,26 @@ export async function surveyCall(pool: Pool, callSid: string, requestIdFromUrl?:
 }
 
 /**
+ * Keeps the asynchronous answering-machine verdict without deciding anything: it can say
+ * "machine" while a person listens and then presses a key. The call's end decides (below).
+ */
+export async function noteMachineVerdict(pool: Pool, callSid: string, answeredBy: string): Promise<void> {
+  await pool.query('UPDATE call_attempts SET answered_by = $2 WHERE call_sid = $1', [callSid, answeredBy.slice(0, 40)]);
+}
+
+/**
  * Records a call's outcome once. The first decisive callback wins (a keypad answer, then the
- * call's end, arrive for one call), with one exception: a key the customer pressed is their
- * answer even after a machine verdict (asynchronous detection can say "machine" while a person
- * listens) or an earlier status, so it is always stored. A provider retry of the same callback
- * finds its inbox row again.
+ * call's end, arrive for one call); a call that ends without a key after a machine verdict is the
+ * machine outcome. A key the customer pressed is their answer even after an earlier status, so it
+ * is always stored. A provider retry of the same callback finds its inbox row again.
  */
 export async function recordCallOutcome(pool: Pool, event: CallOutcomeEvent): Promise<number | undefined> {
   const eventId = `${event.callSid}:${event.step}`;
   return inTransaction(pool, async (db) => {
-    const call = await db.query<{ request_id: string; outcome: string | null }>('SELECT request_id, outcome FROM call_attempts WHERE call_sid = $1 FOR UPDATE', [event.callSid]);
+    const call = await db.query<{ request_id: string; outcome: string | null; answered_by: string | null }>(
+      'SELECT request_id, outcome, answered_by FROM call_attempts WHERE call_sid = $1 FOR UPDATE',
+      [event.callSid],
+    );
     const row = call.rows[0];
     if (!row) return undefined;
     const seen = await db.query<{ id: string }>(`SELECT id FROM inbox WHERE source = 'twilio-voice' AND event_id = $1`, [eventId]);
@@ -59,7 +69,10 @@ export async function recordCallOutcome(pool: Pool, event: CallOutcomeEvent): Pr
     const keyed = event.step === 'gather';
     const decidedByKey = row.outcome === 'answered' || row.outcome === 'callback_requested';
     if (row.outcome !== null && !(keyed && !decidedByKey)) return undefined;
-    await db.query('UPDATE call_attempts SET outcome = $2, rating = $3, ended_at = now() WHERE call_sid = $1', [event.callSid, event.outcome, event.rating ?? null]);
+    const machine = row.answered_by !== null && (row.answered_by.startsWith('machine') || row.answered_by === 'fax');
+    // Hung up without a key after a machine verdict: that was the machine, not a refusal.
+    const outcome: CallOutcome = event.step === 'status' && event.outcome === 'refused' && machine ? 'machine' : event.outcome;
+    await db.query('UPDATE call_attempts SET outcome = $2, rating = $3, ended_at = now() WHERE call_sid = $1', [event.callSid, outcome, event.rating ?? null]);
     const accepted = await acceptInbound(db, {
       source: 'twilio-voice',
       eventId,
@@ -67,7 +80,7 @@ export async function recordCallOutcome(pool: Pool, event: CallOutcomeEvent): Pr
       kind: 'call-outcome',
       payload: {
         callSid: event.callSid,
-        outcome: event.outcome,
+        outcome,
         ...(event.rating !== undefined ? { rating: event.rating } : {}),
         ...(row.outcome !== null ? { after: row.outcome } : {}),
         raw: event.raw,

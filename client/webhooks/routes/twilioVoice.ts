@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { render } from '../../../domain/messageTemplates';
 import { sayAndHangUpTwiml, surveyCallTwiml } from '../../../providers/twilioTwiml';
 import type { CallOutcome } from '../../../workflows/types';
-import { recordCallOutcome, surveyCall } from '../../../db/queries/callAttempts';
+import { noteMachineVerdict, recordCallOutcome, surveyCall } from '../../../db/queries/callAttempts';
 import { twilioCallbackUrl } from '../../../providers/twilioCallbackUrl';
 import { deliverInbound } from '../inbox/deliver';
 import { trimRaw } from '../parsing/rawPayload';
@@ -60,11 +60,17 @@ export const twilioVoiceRoutes =
       if (!call) return reply.code(404).send({ error: 'unknown call' });
       const answeredBy = param(req, 'AnsweredBy');
       const status = param(req, 'CallStatus');
+      const ended = FINAL_STATUS[status];
+      if (answeredBy && !ended) {
+        // The asynchronous machine verdict, mid-call: kept; the call's end (or a key) decides.
+        await noteMachineVerdict(pool, callSid, answeredBy);
+        return reply.code(204).send();
+      }
       const machine = answeredBy.startsWith('machine') || answeredBy === 'fax';
-      const outcome = machine ? 'machine' : FINAL_STATUS[status];
+      const outcome = machine ? 'machine' : ended;
       if (outcome) {
         const raw = trimRaw(req.body as Record<string, unknown>);
-        const id = await recordCallOutcome(pool, { callSid, step: answeredBy && !FINAL_STATUS[status] ? 'amd' : 'status', outcome, raw });
+        const id = await recordCallOutcome(pool, { callSid, step: 'status', outcome, raw });
         if (id !== undefined) await deliverInbound(deps, id);
       }
       return reply.code(204).send();

@@ -70,7 +70,7 @@ describe('Twilio voice webhooks', () => {
     [{ CallStatus: 'no-answer' }, 'no_answer'],
     [{ CallStatus: 'failed' }, 'failed'],
     [{ CallStatus: 'completed' }, 'refused'],
-    [{ AnsweredBy: 'machine_end_beep' }, 'machine'],
+    [{ CallStatus: 'completed', AnsweredBy: 'machine_end_beep' }, 'machine'],
   ])('status %j is the %s outcome', async (extra, outcome) => {
     const call = await surveyCall();
     const res = await postTwilio(app, '/webhooks/twilio/voice/status', callParams(call.callSid, extra as Record<string, string>));
@@ -114,22 +114,29 @@ describe('Twilio voice webhooks', () => {
     expect((await pool.query('SELECT outcome FROM call_attempts WHERE call_sid = $1', [callSid])).rows).toEqual([{ outcome: 'no_answer' }]);
   });
 
-  it('a keypad rating after an answering-machine verdict is stored and signalled: it is the customer’s answer', async () => {
+  it('an asynchronous machine verdict decides nothing until the call ends: then it is the machine outcome', async () => {
+    const call = await surveyCall();
+    // The asynchronous AMD callback carries the verdict without a call status.
+    const amd = await postTwilio(app, '/webhooks/twilio/voice/status', { CallSid: call.callSid, AccountSid: 'ACtest', AnsweredBy: 'machine_end_beep', MachineDetectionDuration: '4120' });
+    expect(amd.statusCode).toBe(204);
+    expect(await inboxRows(pool, call.requestId)).toHaveLength(0);
+    await postTwilio(app, '/webhooks/twilio/voice/status', callParams(call.callSid, { CallStatus: 'completed', CallDuration: '27' }));
+    const signals = await probe.waitForSignals(call.requestId, 1);
+    expect(signals[0]).toMatchObject({ signal: 'callOutcome', payload: { eventId: `twilio-voice:${call.callSid}:status`, outcome: 'machine' } });
+  });
+
+  it('a keypad rating after an answering-machine verdict is the answer, stored and signalled', async () => {
     const call = await surveyCall('en');
-    const amd = await postTwilio(app, '/webhooks/twilio/voice/status', callParams(call.callSid, { AnsweredBy: 'machine_start', CallStatus: 'in-progress' }));
+    const amd = await postTwilio(app, '/webhooks/twilio/voice/status', { CallSid: call.callSid, AccountSid: 'ACtest', AnsweredBy: 'machine_start', MachineDetectionDuration: '2310' });
     expect(amd.statusCode).toBe(204);
     const gather = await postTwilio(app, '/webhooks/twilio/voice/gather', callParams(call.callSid, { Digits: '4', CallStatus: 'in-progress' }));
     expect(gather.body).toContain(render('en', 'ivrThanks', {}));
-    const signals = await probe.waitForSignals(call.requestId, 2);
-    expect(signals.map((s) => s.payload)).toMatchObject([
-      { eventId: `twilio-voice:${call.callSid}:amd`, outcome: 'machine' },
-      { eventId: `twilio-voice:${call.callSid}:gather`, outcome: 'answered', rating: 4 },
-    ]);
-    expect((await pool.query('SELECT outcome, rating FROM call_attempts WHERE call_sid = $1', [call.callSid])).rows).toEqual([{ outcome: 'answered', rating: 4 }]);
     // The call's end afterwards does not undo the answer.
     await postTwilio(app, '/webhooks/twilio/voice/status', callParams(call.callSid, { CallStatus: 'completed' }));
-    expect((await pool.query('SELECT outcome FROM call_attempts WHERE call_sid = $1', [call.callSid])).rows).toEqual([{ outcome: 'answered' }]);
-    expect(await inboxRows(pool, call.requestId)).toHaveLength(2);
+    const signals = await probe.waitForSignals(call.requestId, 1);
+    expect(signals).toEqual([{ signal: 'callOutcome', payload: { eventId: `twilio-voice:${call.callSid}:gather`, callSid: call.callSid, outcome: 'answered', rating: 4, at: expect.any(String) } }]);
+    expect((await pool.query('SELECT outcome, rating, answered_by FROM call_attempts WHERE call_sid = $1', [call.callSid])).rows).toEqual([{ outcome: 'answered', rating: 4, answered_by: 'machine_start' }]);
+    expect(await inboxRows(pool, call.requestId)).toHaveLength(1);
   });
 
   it('accepts callbacks signed (by the Twilio SDK) over the URL as we gave it, connection overrides included, and asks again with them', async () => {
