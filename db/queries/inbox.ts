@@ -115,9 +115,3 @@ export async function claimDueInboxRows(db: Db, limit: number, leaseSeconds = 60
   );
   return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
 }
-
-/** The stored row of one event, if there is one. */
-export async function inboxRowByEvent(db: Db, source: InboxSource, eventId: string): Promise<InboxRow | undefined> {
-  const { rows } = await db.query<{ id: string }>('SELECT id FROM inbox WHERE source = $1 AND event_id = $2', [source, eventId]);
-  return rows[0] ? loadInboxRow(db, Number(rows[0].id)) : undefined;
-}
