@@ -84,3 +84,9 @@ export async function recordChoice(
 export async function releaseChoiceToken(pool: Pool, tokenHash: string): Promise<void> {
   await pool.query(`UPDATE access_tokens SET used_at = NULL WHERE token_hash = $1 AND purpose = 'choice'`, [tokenHash]);
 }
+
+/** The technician recorded with a choice link, if a choice was made with it. */
+export async function recordedChoice(pool: Pool, tokenHash: string): Promise<string | undefined> {
+  const { rows } = await pool.query(`SELECT payload->>'technicianId' AS technician_id FROM inbox WHERE source = 'choice' AND event_id = $1`, [tokenHash]);
+  return rows[0]?.technician_id ?? undefined;
+}

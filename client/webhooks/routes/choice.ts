@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { findToken, hashToken, type TokenRecord } from '../../../db/queries/accessTokens';
-import { loadChoiceView, recordChoice, releaseChoiceToken, type ChoiceView } from '../../../db/queries/choiceOffers';
+import { loadChoiceView, recordChoice, recordedChoice, releaseChoiceToken, type ChoiceView } from '../../../db/queries/choiceOffers';
 import { deliverInbound } from '../inbox/deliver';
 import type { WebhookDeps } from '../server';
 import { choiceForm, choiceMessage, visitTime } from '../pages/choicePage';
@@ -10,7 +10,7 @@ import { pageLanguage, text, type PageLanguage, type PageText } from '../pages/h
 const ChoiceBody = z.object({ technicianId: z.string().trim().min(1).max(200) });
 
 type Usable = { ok: true; record: TokenRecord; view: ChoiceView };
-type Refused = { ok: false; status: number; key: PageText; language: PageLanguage };
+type Refused = { ok: false; status: number; key: PageText; language: PageLanguage; view?: ChoiceView };
 
 /**
  * The customer's technician choice (US claims 3, 15, 38-39): a signed single-use link lists this
@@ -21,14 +21,14 @@ export const choiceRoutes =
   async (app) => {
     app.get<{ Params: { token: string } }>('/choose/:token', async (req, reply) => {
       const found = await usableToken(deps, req, req.params.token);
-      if (!found.ok) return html(reply, found.status, choiceMessage(found.language, found.key));
+      if (!found.ok) return html(reply, found.status, await refusedPage(deps, found, req.params.token));
       if (found.view.offers.length === 0) return html(reply, 410, choiceMessage(found.view.language, 'choiceNoOffers'));
       return html(reply, 200, choiceForm(found.view, found.record.expiresAt));
     });
 
     app.post<{ Params: { token: string } }>('/choose/:token', async (req, reply) => {
       const found = await usableToken(deps, req, req.params.token);
-      if (!found.ok) return html(reply, found.status, choiceMessage(found.language, found.key));
+      if (!found.ok) return html(reply, found.status, await refusedPage(deps, found, req.params.token));
       const { view, record } = found;
       const parsed = ChoiceBody.safeParse(req.body ?? {});
       if (!parsed.success) return html(reply, 400, choiceForm(view, record.expiresAt, text(view.language, 'choiceMissing')));
@@ -39,7 +39,7 @@ export const choiceRoutes =
       // The choice is recorded (token spent, choice in the inbox) before the workflow hears of it,
       // so the page can only ever confirm what was recorded; the relay passes it on if Temporal is down.
       const recorded = await recordChoice(deps.pool, { tokenHash, requestId: record.requestId, technicianId: chosen.technicianId, now: deps.clock() });
-      if (recorded === 'used') return html(reply, 409, choiceMessage(view.language, 'choiceUsed'));
+      if (recorded === 'used') return html(reply, 409, await usedPage(deps, view, tokenHash));
       if (recorded === 'expired') return html(reply, 410, choiceMessage(view.language, 'choiceExpired'));
       const status = await deliverInbound(deps, recorded.inboxId);
       if (status === 'late') {
@@ -53,13 +53,26 @@ export const choiceRoutes =
     });
   };
 
+function refusedPage(deps: WebhookDeps, refused: Refused, token: string): Promise<string> | string {
+  if (refused.key === 'choiceUsed' && refused.view) return usedPage(deps, refused.view, hashToken(token));
+  return choiceMessage(refused.language, refused.key);
+}
+
+/** A used link names the choice recorded with it, and nothing else. */
+async function usedPage(deps: WebhookDeps, view: ChoiceView, tokenHash: string): Promise<string> {
+  const technicianId = await recordedChoice(deps.pool, tokenHash);
+  const offer = view.offers.find((o) => o.technicianId === technicianId);
+  if (!offer) return choiceMessage(view.language, 'choiceUsed');
+  return choiceMessage(view.language, 'choiceUsedWith', { name: offer.name, time: visitTime(offer.startsAt, offer.endsAt, view.timeZone, view.language) });
+}
+
 async function usableToken(deps: WebhookDeps, req: FastifyRequest, token: string): Promise<Usable | Refused> {
   const record = token.length <= 100 ? await findToken(deps.pool, token, 'choice') : undefined;
   if (!record) return { ok: false, status: 404, key: 'choiceNotFound', language: acceptLanguage(req) };
   const view = await loadChoiceView(deps.pool, record.requestId);
   const language = acceptLanguage(req, view?.language);
   if (!view) return { ok: false, status: 404, key: 'choiceNotFound', language };
-  if (record.usedAt) return { ok: false, status: 409, key: 'choiceUsed', language };
+  if (record.usedAt) return { ok: false, status: 409, key: 'choiceUsed', language, view };
   if (record.expiresAt <= deps.clock()) return { ok: false, status: 410, key: 'choiceExpired', language };
   return { ok: true, record, view };
 }

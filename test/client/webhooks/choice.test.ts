@@ -128,6 +128,7 @@ describe('choice page', () => {
       // Another technician later (the customer thinks it failed, or Temporal comes back): the first choice stands.
       const other = await choose(token, candidates[1]!.technicianId);
       expect(other.statusCode).toBe(409);
+      expect(other.body).toContain('already been chosen with this link: Technician 0');
       expect(other.body).not.toContain('Technician 1');
     } finally {
       await offline.close();
