@@ -20,6 +20,31 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
+    // Clients of Temporal (scripts, webhooks) share SQL through db/queries and texts through domain/,
+    // never through the worker's activities.
+    files: ['client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: providerSdks, message: 'Provider SDKs are used only inside providers/.' },
+            { group: ['**/activities', '**/activities/*', '**/activities/**'], message: 'client/ imports nothing from activities/: move what both need to db/queries/ or domain/.' },
+          ],
+        },
+      ],
+      // One way into a workflow: its deadline, not-found and unavailable rules hold for every caller.
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name=/^(signal|executeUpdate|startUpdate|signalWithStart)$/]", message: 'Signal a request only through client/requests/signalRequest.ts.' },
+      ],
+    },
+  },
+  {
+    files: ['client/requests/signalRequest.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
     // Workflow code must stay deterministic: no I/O, no provider, and activities by type only.
     files: ['workflows/**/*.ts'],
     rules: {

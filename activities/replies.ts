@@ -5,7 +5,7 @@ import { unlessUndeliverable } from './errors';
 import { escapeHtml } from './messaging/customerMessage';
 import { sendOnce } from './messaging/outbox';
 import { loadRequestContext } from './requestContext';
-import { storeSurveyReply } from './replyStore';
+import { storeSurveyReply } from '../db/queries/surveyReplies';
 
 /**
  * Stage 7: classify and store (per graded item, KR claim 14), reward (KR claim 8), hand over to a

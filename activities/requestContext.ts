@@ -1,6 +1,6 @@
 import type { Pool } from '../db/pool';
 import { unknownRecord } from './errors';
-import type { Language } from './messaging/templates';
+import type { Language } from '../domain/messageTemplates';
 
 /** What messaging activities need to know about a request, its customer and its centre. */
 export interface RequestContext {

@@ -1,10 +1,11 @@
+import { twilioCallbackUrl } from '../providers/twilioCallbackUrl';
 import type { ActivityDeps } from './deps';
 import { permanentDeliveryFailure, unlessUndeliverable } from './errors';
 import { sendToCustomer } from './messaging/customerMessage';
 import { formatLocal } from './messaging/format';
 import { sendOnce } from './messaging/outbox';
-import { render } from './messaging/templates';
-import { issueToken } from './messaging/tokens';
+import { render } from '../domain/messageTemplates';
+import { issueToken } from '../db/queries/accessTokens';
 import { loadRequestContext, type RequestContext } from './requestContext';
 
 /** When the survey's reply window closes: at a fixed time, or a length from when it is sent. */
@@ -40,9 +41,10 @@ export function createSurveyActivities(deps: ActivityDeps) {
             language: ctx.language,
             greeting: render(ctx.language, 'ivrGreeting', vars),
             noInput: render(ctx.language, 'ivrNoInput', vars),
-            gatherUrl: url('/webhooks/twilio/voice/gather'),
+            gatherUrl: twilioCallbackUrl(settings.publicBaseUrl, '/webhooks/twilio/voice/gather', { requestId }),
           },
-          statusCallbackUrl: url('/webhooks/twilio/voice/status'),
+          // The request id rides in the signed URL: a callback that beats the call_attempts row still finds its request.
+          statusCallbackUrl: twilioCallbackUrl(settings.publicBaseUrl, '/webhooks/twilio/voice/status', { requestId }),
           machineDetection: true,
         }),
     );
@@ -83,7 +85,7 @@ export function createSurveyActivities(deps: ActivityDeps) {
       promotion: await promotionNotice(ctx),
       askEmail: ctx.emailRequested ? render(ctx.language, 'askEmailSms', {}) : '',
     });
-    await sendToCustomer(deps, ctx, { channel: 'sms', idempotencyKey: `${ctx.workflowId}:survey-sms:${attempt}`, purpose: 'survey', text, statusCallbackUrl: url('/webhooks/twilio/sms/status') });
+    await sendToCustomer(deps, ctx, { channel: 'sms', idempotencyKey: `${ctx.workflowId}:survey-sms:${attempt}`, purpose: 'survey', text, statusCallbackUrl: twilioCallbackUrl(settings.publicBaseUrl, '/webhooks/twilio/sms/status', { requestId, purpose: 'survey' }) });
   }
 
   async function sendSurveyEmail({ requestId, attempt, ...window }: SurveySend) {

@@ -3,12 +3,14 @@ import type { Config } from '../config';
 
 /** A connection to the configured Temporal service: the local dev server, a cluster, or Temporal Cloud. */
 export async function connectTemporal(config: Config, options: { lazy?: boolean } = {}): Promise<{ client: Client; connection: Connection }> {
-  // Lazy: the webhook server must start and store inbound events even while Temporal is down.
-  const connect = options.lazy ? async (o: Parameters<typeof Connection.lazy>[0]) => Connection.lazy(o) : Connection.connect.bind(Connection);
-  const connection = await connect({
+  const settings = {
     address: config.TEMPORAL_ADDRESS,
     tls: config.TEMPORAL_TLS || Boolean(config.TEMPORAL_API_KEY),
     apiKey: config.TEMPORAL_API_KEY,
-  });
+  };
+  // Lazy (the webhook server): it must start and store inbound events even while Temporal is down.
+  // Its signals are best effort within a deadline and retried by the relay, so gRPC's own retries
+  // are left out: their timers outlive an aborted call and would keep dialling a dead server.
+  const connection = options.lazy ? Connection.lazy({ ...settings, interceptors: [] }) : await Connection.connect(settings);
   return { connection, client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }) };
 }

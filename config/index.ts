@@ -78,6 +78,8 @@ export const configSchema = z.object({
   SENDGRID_INBOUND_DOMAIN: z.string().default('reply.example.com'),
   SENDGRID_INBOUND_SECRET: optionalString,
   SENDGRID_EVENT_PUBLIC_KEY: optionalString,
+  /** Signed events older than this (by their signed timestamp) are refused as replays. */
+  SENDGRID_EVENT_MAX_AGE: duration('10m'),
 
   DEFAULT_TIME_ZONE: timeZone('Asia/Seoul'),
   CONTACT_HOURS_START: clockTime('08:00'),

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Language } from './templates';
+import type { Language } from '../../domain/messageTemplates';
 
 /** A date and time as the customer reads it, in their own zone and language. */
 export function formatLocal(at: Date, timeZone: string, language: Language): string {

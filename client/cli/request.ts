@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import type { SignalDefinition } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import {
 } from '../../workflows/messages';
 import { STAGES } from '../../workflows/types';
 import { RequestValidationError, startServiceRequest } from '../requests/newRequest';
+import { signalRequest } from '../requests/signalRequest';
 import { connectTemporal } from '../temporal';
 import { EXIT_OK, EXIT_REFUSED, UsageError, withUsage } from './support/cli';
 import { oneOf, requiredText } from './support/values';
@@ -64,9 +66,9 @@ export async function run(argv: string[], deps: RequestCliDeps): Promise<number>
       case 'signal':
         return signal(v, deps);
       case 'cancel': {
-        const handle = (await deps.temporal()).workflow.getHandle(serviceRequestWorkflowId(requestId(v)));
-        await handle.signal(cancelRequestSignal, { eventId: v['event-id'] ?? `cli-${randomUUID()}`, reason: requiredText('reason', v.reason) });
-        deps.out(`cancellation sent to ${handle.workflowId}`);
+        const id = requestId(v);
+        await sendSignal(deps, id, cancelRequestSignal, { eventId: v['event-id'] ?? `cli-${randomUUID()}`, reason: requiredText('reason', v.reason) });
+        deps.out(`cancellation sent to ${serviceRequestWorkflowId(id)}`);
         return EXIT_OK;
       }
       default:
@@ -142,8 +144,20 @@ async function list(v: Record<string, string | undefined>, deps: RequestCliDeps)
   return EXIT_OK;
 }
 
+/** An operator may wait longer than a webhook, but not for ever. */
+const CLI_SIGNAL_DEADLINE_MS = 10_000;
+
+/** Through the one signalling module; a request without a running workflow is reported as "no such request". */
+async function sendSignal<T>(deps: RequestCliDeps, id: string, definition: SignalDefinition<[T]>, payload: T): Promise<void> {
+  const outcome = await signalRequest(await deps.temporal(), id, definition, payload, CLI_SIGNAL_DEADLINE_MS);
+  if (outcome.status === 'closed') throw new WorkflowNotFoundError('no running workflow', serviceRequestWorkflowId(id), undefined);
+  if (outcome.status === 'unavailable') throw new Error(`the signal was not taken: ${outcome.reason}`);
+}
+
 async function signal(v: Record<string, string | undefined>, deps: RequestCliDeps): Promise<number> {
-  const handle = (await deps.temporal()).workflow.getHandle(serviceRequestWorkflowId(requestId(v)));
+  const id = requestId(v);
+  const workflowId = serviceRequestWorkflowId(id);
+  const send = <T>(definition: SignalDefinition<[T]>, payload: T) => sendSignal(deps, id, definition, payload);
   const eventId = v['event-id'] ?? `cli-${randomUUID()}`;
   const at = new Date().toISOString();
   const kind = oneOf('signal', requiredText('signal', v.signal), ['choose', 'progress', 'complete', 'call-outcome', 'reply'] as const);
@@ -155,22 +169,22 @@ async function signal(v: Record<string, string | undefined>, deps: RequestCliDep
   };
   switch (kind) {
     case 'choose':
-      await handle.signal(technicianChosenSignal, { eventId, technicianId: requiredText('technician', v.technician) });
+      await send(technicianChosenSignal, { eventId, technicianId: requiredText('technician', v.technician) });
       break;
     case 'progress':
-      await handle.signal(technicianProgressSignal, { eventId, technicianId: requiredText('technician', v.technician), status: oneOf('status', requiredText('status', v.status), ['en_route', 'arrived', 'working'] as const)!, at });
+      await send(technicianProgressSignal, { eventId, technicianId: requiredText('technician', v.technician), status: oneOf('status', requiredText('status', v.status), ['en_route', 'arrived', 'working'] as const)!, at });
       break;
     case 'complete':
-      await handle.signal(jobCompletedSignal, { eventId, technicianId: requiredText('technician', v.technician), resolved: oneOf('resolved', v.resolved ?? 'true', ['true', 'false'] as const) === 'true', at });
+      await send(jobCompletedSignal, { eventId, technicianId: requiredText('technician', v.technician), resolved: oneOf('resolved', v.resolved ?? 'true', ['true', 'false'] as const) === 'true', at });
       break;
     case 'call-outcome':
-      await handle.signal(callOutcomeSignal, { eventId, callSid: `manual-${eventId}`, outcome: oneOf('outcome', requiredText('outcome', v.outcome), ['answered', 'callback_requested', 'no_answer', 'busy', 'failed', 'machine', 'refused'] as const)!, rating: rating(), at });
+      await send(callOutcomeSignal, { eventId, callSid: `manual-${eventId}`, outcome: oneOf('outcome', requiredText('outcome', v.outcome), ['answered', 'callback_requested', 'no_answer', 'busy', 'failed', 'machine', 'refused'] as const)!, rating: rating(), at });
       break;
     case 'reply':
-      await handle.signal(surveyReplySignal, { eventId, channel: oneOf('channel', v.channel ?? 'web', ['sms', 'email', 'web', 'voice'] as const)!, rating: rating(), at });
+      await send(surveyReplySignal, { eventId, channel: oneOf('channel', v.channel ?? 'web', ['sms', 'email', 'web', 'voice'] as const)!, rating: rating(), at });
       break;
   }
-  deps.out(`${kind} signal sent to ${handle.workflowId} (event id ${eventId})`);
+  deps.out(`${kind} signal sent to ${workflowId} (event id ${eventId})`);
   return EXIT_OK;
 }
 

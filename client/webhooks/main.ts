@@ -32,6 +32,7 @@ async function main() {
       twilioAuthToken: config.TWILIO_AUTH_TOKEN ?? config.TWILIO_WEBHOOK_AUTH_TOKEN,
       sendgridInboundSecret: config.SENDGRID_INBOUND_SECRET,
       sendgridEventPublicKey: config.SENDGRID_EVENT_PUBLIC_KEY,
+      sendgridEventMaxAgeMs: config.SENDGRID_EVENT_MAX_AGE,
       inboundEmailDomain: config.SENDGRID_INBOUND_DOMAIN,
     },
   });

@@ -35,6 +35,8 @@ export interface WebhookDeps {
     twilioAuthToken?: string;
     sendgridInboundSecret?: string;
     sendgridEventPublicKey?: string;
+    /** How old a signed Event Webhook post may be (its signed timestamp) before it is refused as a replay; default 10 min. */
+    sendgridEventMaxAgeMs?: number;
     /** The domain of the survey emails' reply-to addresses (reply+<token>@domain). */
     inboundEmailDomain?: string;
   };
@@ -63,6 +65,6 @@ export async function buildWebhookServer(deps: WebhookDeps): Promise<FastifyInst
   await app.register(unsubscribeRoutes(deps));
   await app.register(choiceRoutes(deps));
   await app.register(technicianRoutes(deps));
-  await app.register(statisticsRoutes({ pool: deps.pool, accessToken: deps.settings.operatorAccessToken, timeZone: deps.settings.timeZone }));
+  await app.register(statisticsRoutes({ pool: deps.pool, accessToken: deps.settings.operatorAccessToken, timeZone: deps.settings.timeZone, clock: deps.clock }));
   return app;
 }

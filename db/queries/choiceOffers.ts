@@ -1,4 +1,5 @@
-import type { Pool, PoolClient } from '../pool';
+import { inTransaction, type Pool, type PoolClient } from '../pool';
+import { acceptInbound } from './inbox';
 
 export interface OfferedTechnician {
   technicianId: string;
@@ -52,4 +53,40 @@ export async function claimChoiceToken(db: PoolClient, tokenHash: string, now: D
     [tokenHash, now],
   );
   return rowCount === 1;
+}
+
+/**
+ * The customer's choice, recorded once: the token is spent and the choice stored in the inbox in
+ * one transaction. Whatever happens to the signal afterwards, this is the choice that counts.
+ */
+export async function recordChoice(
+  pool: Pool,
+  choice: { tokenHash: string; requestId: string; technicianId: string; now: Date },
+): Promise<{ inboxId: number } | 'used' | 'expired'> {
+  return inTransaction(pool, async (db) => {
+    if (!(await claimChoiceToken(db, choice.tokenHash, choice.now))) {
+      const { rows } = await db.query('SELECT used_at FROM access_tokens WHERE token_hash = $1', [choice.tokenHash]);
+      return rows[0]?.used_at ? 'used' : 'expired';
+    }
+    const stored = await acceptInbound(db, {
+      source: 'choice',
+      eventId: choice.tokenHash,
+      requestId: choice.requestId,
+      kind: 'technician-chosen',
+      payload: { technicianId: choice.technicianId },
+    });
+    // A link given back (no workflow was waiting) and used again lands on its first, late record.
+    return { inboxId: stored.id };
+  });
+}
+
+/** Gives a choice link back when no workflow was waiting for the choice (nothing was chosen with it). */
+export async function releaseChoiceToken(pool: Pool, tokenHash: string): Promise<void> {
+  await pool.query(`UPDATE access_tokens SET used_at = NULL WHERE token_hash = $1 AND purpose = 'choice'`, [tokenHash]);
+}
+
+/** The technician recorded with a choice link, if a choice was made with it. */
+export async function recordedChoice(pool: Pool, tokenHash: string): Promise<string | undefined> {
+  const { rows } = await pool.query(`SELECT payload->>'technicianId' AS technician_id FROM inbox WHERE source = 'choice' AND event_id = $1`, [tokenHash]);
+  return rows[0]?.technician_id ?? undefined;
 }

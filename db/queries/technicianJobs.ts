@@ -1,6 +1,10 @@
 import { inTransaction, type Pool } from '../pool';
+import { acceptInbound } from './inbox';
 
-export type JobErrorCode = 'unknown_request' | 'not_theirs' | 'unknown_sensitivity' | 'event_conflict';
+export type JobErrorCode = 'unknown_request' | 'not_theirs' | 'unknown_sensitivity' | 'event_conflict' | 'too_many_reports';
+
+/** What one request keeps at most: a job has a handful of reports, never thousands. */
+export const MAX_REPORTS_PER_REQUEST = 50;
 
 /** A technician's report refused; the message names the problem and `code` picks the HTTP status. */
 export class JobReportError extends Error {
@@ -18,8 +22,8 @@ export type ReportStatus = 'en_route' | 'arrived' | 'working' | 'completed';
 export interface TechnicianReport {
   requestId: string;
   technicianId: string;
-  /** Already namespaced by the caller, so two technicians' apps can never collide on an id. */
-  eventId: string;
+  /** The technician app's idempotency key for this report (namespaced here by the technician's id). */
+  eventKey: string;
   status: ReportStatus;
   note?: string;
   resolved?: boolean;
@@ -29,6 +33,8 @@ export interface TechnicianReport {
 
 export interface StoredReport {
   eventId: string;
+  /** The inbox row through which the workflow hears of the report (none for reports passed on before migration 050). */
+  inboxId?: number;
   status: ReportStatus;
   resolved: boolean | null;
   reportedAt: Date;
@@ -43,10 +49,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * re-judged sensitivity class (claims 21-23), in one transaction. Only the technician who holds
  * (or held) the booking may report on a job.
  */
-export async function recordTechnicianReport(pool: Pool, report: TechnicianReport): Promise<StoredReport> {
-  if (!UUID.test(report.requestId)) throw new JobReportError('unknown_request', `service request ${report.requestId} is not registered`);
+export async function recordTechnicianReport(pool: Pool, input: TechnicianReport): Promise<StoredReport> {
+  if (!UUID.test(input.requestId)) throw new JobReportError('unknown_request', `service request ${input.requestId} is not registered`);
+  // Two technicians' apps can never collide on an id; the inbox row is "technician:<technician>:<key>" too.
+  const inboxEventId = `${input.technicianId}:${input.eventKey}`;
+  const report = { ...input, eventId: `technician:${inboxEventId}` };
   return inTransaction(pool, async (db) => {
-    const request = await db.query('SELECT customer_id FROM service_requests WHERE id = $1', [report.requestId]);
+    // The request row is locked so that the cap below holds when reports arrive at once.
+    const request = await db.query('SELECT customer_id FROM service_requests WHERE id = $1 FOR NO KEY UPDATE', [report.requestId]);
     if (!request.rows[0]) throw new JobReportError('unknown_request', `service request ${report.requestId} is not registered`);
     const booking = await db.query(
       `SELECT 1 FROM bookings WHERE request_id = $1 AND technician_id = $2 AND status IN ('active', 'completed')`,
@@ -60,12 +70,24 @@ export async function recordTechnicianReport(pool: Pool, report: TechnicianRepor
       if (known.rowCount === 0) throw new JobReportError('unknown_sensitivity', `sensitivityClass "${report.sensitivityClass}" is not a known sensitivity class`);
     }
 
+    const kept = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM technician_progress WHERE request_id = $1', [report.requestId]);
+    const full = (kept.rows[0]?.n ?? 0) >= MAX_REPORTS_PER_REQUEST;
+
     const inserted = await db.query(
       `INSERT INTO technician_progress (event_id, request_id, technician_id, status, note, resolved, reported_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING RETURNING reported_at`,
       [report.eventId, report.requestId, report.technicianId, report.status, report.note ?? null, report.resolved ?? null, report.at],
     );
-    if (!inserted.rows[0]) return sameReportAgain(db, report);
+    if (!inserted.rows[0]) return sameReportAgain(db, report, inboxEventId);
+    if (full) throw new JobReportError('too_many_reports', `service request ${report.requestId} already has ${MAX_REPORTS_PER_REQUEST} reports; no more are kept`);
+    const reportedAt: Date = inserted.rows[0].reported_at;
+    const inbox = await acceptInbound(db, {
+      source: 'technician',
+      eventId: inboxEventId,
+      requestId: report.requestId,
+      kind: 'technician-report',
+      payload: { technicianId: report.technicianId, status: report.status, ...(report.resolved !== undefined ? { resolved: report.resolved } : {}), at: reportedAt.toISOString() },
+    });
 
     if (report.status === 'completed' && report.sensitivityClass !== undefined) {
       const customerId: string = request.rows[0].customer_id;
@@ -77,22 +99,19 @@ export async function recordTechnicianReport(pool: Pool, report: TechnicianRepor
         [customerId, report.requestId, report.technicianId, report.eventId, before.rows[0].sensitivity_class, report.sensitivityClass, report.at],
       );
     }
-    return { eventId: report.eventId, status: report.status, resolved: report.resolved ?? null, reportedAt: inserted.rows[0].reported_at, duplicate: false };
+    return { eventId: report.eventId, inboxId: inbox.id, status: report.status, resolved: report.resolved ?? null, reportedAt, duplicate: false };
   });
 }
 
 /** A retried report is answered with what was stored the first time; a different report under a used id is refused. */
-async function sameReportAgain(db: { query: Pool['query'] }, report: TechnicianReport): Promise<StoredReport> {
+async function sameReportAgain(db: { query: Pool['query'] }, report: TechnicianReport & { eventId: string }, inboxEventId: string): Promise<StoredReport> {
   const { rows } = await db.query('SELECT request_id, technician_id, status, resolved, reported_at FROM technician_progress WHERE event_id = $1', [report.eventId]);
   const r = rows[0];
   if (!r || r.request_id !== report.requestId || r.technician_id !== report.technicianId || r.status !== report.status) {
     throw new JobReportError('event_conflict', `eventId was already used for a different report`);
   }
-  return { eventId: report.eventId, status: r.status, resolved: r.resolved, reportedAt: r.reported_at, duplicate: true };
-}
-
-export async function markReportSignalled(pool: Pool, eventId: string, at: Date): Promise<void> {
-  await pool.query('UPDATE technician_progress SET signalled_at = $2 WHERE event_id = $1 AND signalled_at IS NULL', [eventId, at]);
+  const inbox = await db.query<{ id: string }>(`SELECT id FROM inbox WHERE source = 'technician' AND event_id = $1`, [inboxEventId]);
+  return { eventId: report.eventId, inboxId: inbox.rows[0] ? Number(inbox.rows[0].id) : undefined, status: r.status, resolved: r.resolved, reportedAt: r.reported_at, duplicate: true };
 }
 
 /** The technician a bearer token belongs to; only the token's hash is ever stored or compared. */

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Pool } from '../../db/pool';
-import { hashToken } from '../../activities/messaging/tokens';
+import { hashToken } from '../../db/queries/accessTokens';
 
 /**
  * The demo's service network: two centres, their areas, product fields, sensitivity classes with

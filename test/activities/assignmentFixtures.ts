@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { ActivityDeps } from '../../activities/deps';
-import { hashToken } from '../../activities/messaging/tokens';
+import { hashToken } from '../../db/queries/accessTokens';
 import type { Pool } from '../../db/pool';
 import { createSandboxGateways } from '../../providers/sandbox';
 import { serviceRequestWorkflowId } from '../../workflows/messages';

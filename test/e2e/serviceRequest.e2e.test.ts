@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../activities';
-import { hashToken } from '../../activities/messaging/tokens';
+import { hashToken } from '../../db/queries/accessTokens';
 import { startServiceRequest } from '../../client/requests/newRequest';
 import { startInboxRelay, type InboxRelay } from '../../client/webhooks/inbox/relay';
 import { buildWebhookServer } from '../../client/webhooks/server';
@@ -417,14 +417,21 @@ describe('service request end to end (real activities, PostgreSQL, Temporal dev 
     const items = await pool.query('SELECT item, rating FROM survey_reply_items WHERE reply_id = $1', [replies.rows[0].id]);
     expect(items.rows).toEqual([{ item: 'overall', rating: 5 }]);
     const inbox = await pool.query('SELECT source, status FROM inbox WHERE request_id = $1 ORDER BY id', [requestId]);
+    // Every inbound event went through the inbox: the choice, the four technician reports, the call, the email.
     expect(inbox.rows).toEqual([
+      { source: 'choice', status: 'delivered' },
+      ...Array.from({ length: 4 }, () => ({ source: 'technician', status: 'delivered' })),
       { source: 'twilio-voice', status: 'delivered' },
       { source: 'sendgrid-inbound', status: 'delivered' },
     ]);
     expect(await grants(requestId)).toEqual([{ customer_id: customerId, points: 500 }]);
     expect(await requestRow(requestId)).toMatchObject({ status: 'closed', close_reason: 'answered', completion_result: 'resolved', revisit_of: null });
     expect(await bookings(requestId)).toEqual([{ technician_id: technicianId, status: 'completed' }]);
-    const progress = await pool.query('SELECT technician_id, status, resolved, signalled_at IS NOT NULL AS signalled FROM technician_progress WHERE request_id = $1 ORDER BY id', [requestId]);
+    const progress = await pool.query(
+      `SELECT p.technician_id, p.status, p.resolved, i.status = 'delivered' AS signalled FROM technician_progress p
+         JOIN inbox i ON i.source = 'technician' AND 'technician:' || i.event_id = p.event_id WHERE p.request_id = $1 ORDER BY p.id`,
+      [requestId],
+    );
     expect(progress.rows).toEqual([
       { technician_id: technicianId, status: 'en_route', resolved: null, signalled: true },
       { technician_id: technicianId, status: 'arrived', resolved: null, signalled: true },

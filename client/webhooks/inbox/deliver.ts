@@ -1,24 +1,30 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { storeSurveyReply, type InboxReplyPayload } from '../../../activities/replyStore';
-import type { Pool, PoolClient } from '../../../db/pool';
+import type { Pool } from '../../../db/pool';
+import { loadInboxRow, postponeInboxRow, settleInboxRow, type InboxRow, type InboxSource, type InboxStatus } from '../../../db/queries/inbox';
+import { storeSurveyReply, type InboxReplyPayload } from '../../../db/queries/surveyReplies';
 import {
   bookingReleasedSignal,
   callOutcomeSignal,
-  serviceRequestWorkflowId,
+  jobCompletedSignal,
   surveyDeliveryFailedSignal,
   surveyReplySignal,
+  technicianChosenSignal,
+  technicianProgressSignal,
 } from '../../../workflows/messages';
-import type { CallOutcome, ReplyChannel } from '../../../workflows/types';
-import type { InboxKind, InboxSource, InboxStatus } from './store';
+import type { CallOutcome, ProgressStatus, ReplyChannel } from '../../../workflows/types';
+import { signalRequest, type SignalOutcome } from '../../requests/signalRequest';
 
 export interface DeliveryDeps {
   pool: Pool;
   temporal: Client;
   log: Logger;
-  /** How long one signal may take before the row is left for the relay (a webhook must answer soon). */
+  /** How long one signal may take before the row is left for the relay (a webhook must answer within 2 s). */
   signalTimeoutMs?: number;
 }
+
+/** Leaves the rest of a webhook's 2 s for the database and the answer. */
+export const DEFAULT_SIGNAL_DEADLINE_MS = 800;
 
 const REPLY_CHANNEL: Partial<Record<InboxSource, ReplyChannel>> = {
   'twilio-sms': 'sms',
@@ -27,82 +33,64 @@ const REPLY_CHANNEL: Partial<Record<InboxSource, ReplyChannel>> = {
   'web-form': 'web',
 };
 
-interface InboxRow {
-  id: string;
-  source: InboxSource;
-  event_id: string;
-  request_id: string | null;
-  kind: InboxKind;
-  payload: Record<string, unknown>;
-  status: InboxStatus;
-  received_at: Date;
-  request_status: string | null;
-}
-
 /**
  * Turns a stored inbox row into its signal. Delivered: the workflow has it. Late: the request is
- * closed, so a reply is stored flagged late and never reopens it. Pending: Temporal did not answer;
- * the row keeps its place and the relay tries again later. `db` lets the relay update the rows it
- * holds locked; the late reply itself is stored through the pool.
+ * closed, so a reply is stored flagged late and never reopens it. Pending: Temporal did not answer
+ * in time; the row is due again after a growing pause and the relay tries again. Nothing here holds
+ * a transaction or a row lock while Temporal is called.
  */
-export async function deliverInbound(deps: DeliveryDeps, id: number, db: Pool | PoolClient = deps.pool): Promise<InboxStatus> {
-  const { rows } = await db.query<InboxRow>(
-    `SELECT i.id, i.source, i.event_id, i.request_id, i.kind, i.payload, i.status, i.received_at, r.status AS request_status
-       FROM inbox i LEFT JOIN service_requests r ON r.id = i.request_id WHERE i.id = $1`,
-    [id],
-  );
-  const row = rows[0];
+export async function deliverInbound(deps: DeliveryDeps, id: number): Promise<InboxStatus> {
+  const row = await loadInboxRow(deps.pool, id);
   if (!row || row.status !== 'pending') return row?.status ?? 'unmatched';
-  if (!row.request_id) return mark(db, id, 'unmatched');
-  if (row.request_status === 'closed') return settleLate(deps, db, row);
-  try {
-    await signal(deps, row);
-    return await mark(db, id, 'delivered');
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return settleLate(deps, db, row);
-    const attempts = await db.query<{ attempts: number }>(
-      `UPDATE inbox SET attempts = attempts + 1, last_error = $2,
-              next_attempt_at = now() + least(interval '1 second' * power(2, attempts), interval '5 minutes')
-        WHERE id = $1 RETURNING attempts`,
-      [id, String((err as Error).message ?? err).slice(0, 500)],
-    );
-    deps.log.warn({ inboxId: id, attempts: attempts.rows[0]?.attempts, err: (err as Error).message }, 'inbox: Temporal did not take the signal; the relay will retry');
-    return 'pending';
+  if (!row.requestId) return settle(deps, row, 'unmatched');
+  if (row.requestStatus === 'closed') return settleLate(deps, row);
+  const outcome = await signalFor(deps, row);
+  if (outcome.status === 'delivered') return settle(deps, row, 'delivered');
+  if (outcome.status === 'closed') return settleLate(deps, row);
+  const attempts = await postponeInboxRow(deps.pool, id, outcome.reason);
+  deps.log.warn({ inboxId: id, attempts, err: outcome.reason }, 'inbox: Temporal did not take the signal; the relay will retry');
+  return 'pending';
+}
+
+function signalFor(deps: DeliveryDeps, row: InboxRow): Promise<SignalOutcome> {
+  const requestId = row.requestId!;
+  const eventId = `${row.source}:${row.eventId}`;
+  const at = row.receivedAt.toISOString();
+  const p = row.payload;
+  const deadline = deps.signalTimeoutMs ?? DEFAULT_SIGNAL_DEADLINE_MS;
+  const send = <T>(signal: Parameters<typeof signalRequest<T>>[2], payload: T) => signalRequest(deps.temporal, requestId, signal, payload, deadline);
+  switch (row.kind) {
+    case 'survey-reply':
+      return send(surveyReplySignal, { eventId, channel: REPLY_CHANNEL[row.source] ?? 'web', inboxId: row.id, rating: numberOrUndefined(p.rating), at });
+    case 'call-outcome':
+      return send(callOutcomeSignal, { eventId, callSid: String(p.callSid), outcome: p.outcome as CallOutcome, rating: numberOrUndefined(p.rating), at });
+    case 'delivery-failed':
+      return send(surveyDeliveryFailedSignal, { eventId, channel: p.channel === 'sms' ? 'sms' : 'email', reason: String(p.reason) });
+    case 'booking-released':
+      return send(bookingReleasedSignal, { eventId, technicianId: String(p.technicianId), slotId: numberOrUndefined(p.slotId), reason: String(p.reason) });
+    case 'technician-chosen':
+      return send(technicianChosenSignal, { eventId, technicianId: String(p.technicianId) });
+    case 'technician-report': {
+      const reportedAt = typeof p.at === 'string' ? p.at : at;
+      return p.status === 'completed'
+        ? send(jobCompletedSignal, { eventId, technicianId: String(p.technicianId), resolved: p.resolved === true, at: reportedAt })
+        : send(technicianProgressSignal, { eventId, technicianId: String(p.technicianId), status: p.status as ProgressStatus, at: reportedAt });
+    }
   }
 }
 
-async function signal(deps: DeliveryDeps, row: InboxRow): Promise<void> {
-  const handle = deps.temporal.workflow.getHandle(serviceRequestWorkflowId(row.request_id!));
-  const eventId = `${row.source}:${row.event_id}`;
-  const at = row.received_at.toISOString();
-  const p = row.payload;
-  const send = (): Promise<void> => {
-    switch (row.kind) {
-      case 'survey-reply':
-        return handle.signal(surveyReplySignal, { eventId, channel: REPLY_CHANNEL[row.source] ?? 'web', inboxId: Number(row.id), rating: numberOrUndefined(p.rating), at });
-      case 'call-outcome':
-        return handle.signal(callOutcomeSignal, { eventId, callSid: String(p.callSid), outcome: p.outcome as CallOutcome, rating: numberOrUndefined(p.rating), at });
-      case 'delivery-failed':
-        return handle.signal(surveyDeliveryFailedSignal, { eventId, channel: p.channel === 'sms' ? 'sms' : 'email', reason: String(p.reason) });
-      case 'booking-released':
-        return handle.signal(bookingReleasedSignal, { eventId, technicianId: String(p.technicianId), slotId: numberOrUndefined(p.slotId), reason: String(p.reason) });
-    }
-  };
-  await deps.temporal.withAbortSignal(AbortSignal.timeout(deps.signalTimeoutMs ?? 3000), send);
-}
-
-async function settleLate(deps: DeliveryDeps, db: Pool | PoolClient, row: InboxRow): Promise<InboxStatus> {
+async function settleLate(deps: DeliveryDeps, row: InboxRow): Promise<InboxStatus> {
   if (row.kind === 'survey-reply') {
     const p = row.payload as InboxReplyPayload;
     const channel = REPLY_CHANNEL[row.source] ?? 'web';
-    await storeSurveyReply(deps.pool, row.request_id!, { eventId: `${row.source}:${row.event_id}`, channel, inboxId: Number(row.id), rating: p.rating, receivedAt: row.received_at.toISOString() }, true);
+    await storeSurveyReply(deps.pool, row.requestId!, { eventId: `${row.source}:${row.eventId}`, channel, inboxId: row.id, rating: p.rating, receivedAt: row.receivedAt.toISOString() }, true);
   }
-  deps.log.info({ inboxId: Number(row.id), kind: row.kind }, 'inbox: request already closed; kept on record as late');
-  return mark(db, Number(row.id), 'late');
+  deps.log.info({ inboxId: row.id, kind: row.kind }, 'inbox: request already closed; kept on record as late');
+  return settle(deps, row, 'late');
 }
 
-async function mark(db: Pool | PoolClient, id: number, status: InboxStatus): Promise<InboxStatus> {
-  await db.query(`UPDATE inbox SET status = $2, attempts = attempts + 1, delivered_at = CASE WHEN $2 = 'delivered' THEN now() END, last_error = NULL WHERE id = $1`, [id, status]);
+async function settle(deps: DeliveryDeps, row: InboxRow, status: Exclude<InboxStatus, 'pending'>): Promise<InboxStatus> {
+  await settleInboxRow(deps.pool, row.id, status);
   return status;
 }
 

@@ -14,7 +14,7 @@ export function escapeHtml(value: string | number): string {
   return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }
 
-/** ?lang= wins, then the customer's language, then the browser's. */
+/** Every page picks its language the same way: ?lang= wins, then the customer's language, then the browser's (Korean unless it asks for English). */
 export function pageLanguage(query: unknown, customer?: string | null, acceptLanguage?: string): PageLanguage {
   const asked = (query as { lang?: unknown } | undefined)?.lang;
   if (asked === 'ko' || asked === 'en') return asked;
@@ -33,7 +33,9 @@ legend{font-weight:600;padding:0 .25rem}.scale{display:flex;gap:.4rem;margin:.4r
 .hint{display:flex;justify-content:space-between;font-size:.8rem;color:#57606a}
 textarea{width:100%;min-height:6rem;font:inherit;padding:.5rem;border:1px solid #adb5bd;border-radius:.5rem}
 button{width:100%;min-height:3rem;font:inherit;font-weight:600;color:#fff;background:#0b5cad;border:0;border-radius:.6rem;cursor:pointer}
-.error{background:#ffebe9;border:1px solid #cf222e;color:#82071e;padding:.6rem;border-radius:.5rem}`;
+.error{background:#ffebe9;border:1px solid #cf222e;color:#82071e;padding:.6rem;border-radius:.5rem}
+.offer{display:block;border:1px solid #d0d7de;border-radius:.6rem;background:#fff;padding:.8rem;margin:.7rem 0}
+.offer input{margin-right:.5rem;transform:scale(1.3)}.offer strong{font-size:1.05rem}.time{color:#0a5;font-weight:600}`;
 
 /** The frame of every customer page: phone-sized, language-tagged, no scripts. */
 export function page(language: PageLanguage, title: string, body: string): string {

@@ -1,23 +1,16 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { findToken, hashToken, type TokenRecord } from '../../../activities/messaging/tokens';
-import { claimChoiceToken, loadChoiceView, type ChoiceView } from '../../../db/queries/choiceOffers';
-import { inTransaction } from '../../../db/pool';
-import { serviceRequestWorkflowId, technicianChosenSignal } from '../../../workflows/messages';
+import { findToken, hashToken, type TokenRecord } from '../../../db/queries/accessTokens';
+import { loadChoiceView, recordChoice, recordedChoice, releaseChoiceToken, type ChoiceView } from '../../../db/queries/choiceOffers';
+import { deliverInbound } from '../inbox/deliver';
 import type { WebhookDeps } from '../server';
-import { choiceForm, messagePage, text, visitTime, type PageLanguage, type TextKey } from './choicePage';
+import { choiceForm, choiceMessage, visitTime } from '../pages/choicePage';
+import { pageLanguage, text, type PageLanguage, type PageText } from '../pages/html';
 
 const ChoiceBody = z.object({ technicianId: z.string().trim().min(1).max(200) });
 
 type Usable = { ok: true; record: TokenRecord; view: ChoiceView };
-type Refused = { ok: false; status: number; key: TextKey; language: PageLanguage };
-
-class ChoiceRefused extends Error {
-  constructor(readonly status: number, readonly key: TextKey) {
-    super(key);
-  }
-}
+type Refused = { ok: false; status: number; key: PageText; language: PageLanguage; view?: ChoiceView };
 
 /**
  * The customer's technician choice (US claims 3, 15, 38-39): a signed single-use link lists this
@@ -28,60 +21,64 @@ export const choiceRoutes =
   async (app) => {
     app.get<{ Params: { token: string } }>('/choose/:token', async (req, reply) => {
       const found = await usableToken(deps, req, req.params.token);
-      if (!found.ok) return html(reply, found.status, messagePage(found.language, found.key));
-      if (found.view.offers.length === 0) return html(reply, 410, messagePage(found.view.language, 'noOffers'));
+      if (!found.ok) return html(reply, found.status, await refusedPage(deps, found, req.params.token));
+      if (found.view.offers.length === 0) return html(reply, 410, choiceMessage(found.view.language, 'choiceNoOffers'));
       return html(reply, 200, choiceForm(found.view, found.record.expiresAt));
     });
 
     app.post<{ Params: { token: string } }>('/choose/:token', async (req, reply) => {
       const found = await usableToken(deps, req, req.params.token);
-      if (!found.ok) return html(reply, found.status, messagePage(found.language, found.key));
+      if (!found.ok) return html(reply, found.status, await refusedPage(deps, found, req.params.token));
       const { view, record } = found;
       const parsed = ChoiceBody.safeParse(req.body ?? {});
-      if (!parsed.success) return html(reply, 400, choiceForm(view, record.expiresAt, text(view.language, 'missing')));
+      if (!parsed.success) return html(reply, 400, choiceForm(view, record.expiresAt, text(view.language, 'choiceMissing')));
       const chosen = view.offers.find((o) => o.technicianId === parsed.data.technicianId);
-      if (!chosen) return html(reply, 400, choiceForm(view, record.expiresAt, text(view.language, 'notOffered', { id: parsed.data.technicianId })));
+      if (!chosen) return html(reply, 400, choiceForm(view, record.expiresAt, text(view.language, 'choiceNotOffered', { id: parsed.data.technicianId })));
 
       const tokenHash = hashToken(req.params.token);
-      try {
-        // The token is spent only if the workflow got the choice: a failed signal rolls it back, so
-        // the customer can simply try again.
-        await inTransaction(deps.pool, async (db) => {
-          if (!(await claimChoiceToken(db, tokenHash, deps.clock()))) {
-            const again = await findToken(deps.pool, req.params.token, 'choice');
-            throw again?.usedAt ? new ChoiceRefused(409, 'used') : new ChoiceRefused(410, 'expired');
-          }
-          // Bounded, so a Temporal outage cannot hold the token's row lock; a signal that did arrive
-          // before the timeout carries the same event id as the customer's retry and counts once.
-          const handle = deps.temporal.workflow.getHandle(serviceRequestWorkflowId(record.requestId));
-          await deps.temporal.withAbortSignal(AbortSignal.timeout(deps.signalTimeoutMs ?? 3000), () =>
-            handle.signal(technicianChosenSignal, { eventId: `choice:${tokenHash}`, technicianId: chosen.technicianId }),
-          );
-        });
-      } catch (err) {
-        if (err instanceof ChoiceRefused) return html(reply, err.status, messagePage(view.language, err.key));
-        if (err instanceof WorkflowNotFoundError) return html(reply, 410, messagePage(view.language, 'closed'));
-        req.log.warn({ err, requestId: record.requestId }, 'technician choice not passed on');
-        return html(reply, 503, messagePage(view.language, 'unavailable'));
+      // The choice is recorded (token spent, choice in the inbox) before the workflow hears of it,
+      // so the page can only ever confirm what was recorded; the relay passes it on if Temporal is down.
+      const recorded = await recordChoice(deps.pool, { tokenHash, requestId: record.requestId, technicianId: chosen.technicianId, now: deps.clock() });
+      if (recorded === 'used') return html(reply, 409, await usedPage(deps, view, tokenHash));
+      if (recorded === 'expired') return html(reply, 410, choiceMessage(view.language, 'choiceExpired'));
+      const status = await deliverInbound(deps, recorded.inboxId);
+      if (status === 'late') {
+        // No workflow is waiting for this request: nothing was chosen, and the link is given back.
+        await releaseChoiceToken(deps.pool, tokenHash);
+        return html(reply, 410, choiceMessage(view.language, 'choiceClosed'));
       }
       const time = visitTime(chosen.startsAt, chosen.endsAt, view.timeZone, view.language);
-      return html(reply, 200, messagePage(view.language, 'confirmed', { name: chosen.name, time }, 'confirmedTitle'));
+      // Pending: recorded and passed on as soon as the workflow service answers (202).
+      return html(reply, status === 'pending' ? 202 : 200, choiceMessage(view.language, 'choiceConfirmed', { name: chosen.name, time }, 'choiceConfirmedTitle'));
     });
   };
 
+function refusedPage(deps: WebhookDeps, refused: Refused, token: string): Promise<string> | string {
+  if (refused.key === 'choiceUsed' && refused.view) return usedPage(deps, refused.view, hashToken(token));
+  return choiceMessage(refused.language, refused.key);
+}
+
+/** A used link names the choice recorded with it, and nothing else. */
+async function usedPage(deps: WebhookDeps, view: ChoiceView, tokenHash: string): Promise<string> {
+  const technicianId = await recordedChoice(deps.pool, tokenHash);
+  const offer = view.offers.find((o) => o.technicianId === technicianId);
+  if (!offer) return choiceMessage(view.language, 'choiceUsed');
+  return choiceMessage(view.language, 'choiceUsedWith', { name: offer.name, time: visitTime(offer.startsAt, offer.endsAt, view.timeZone, view.language) });
+}
+
 async function usableToken(deps: WebhookDeps, req: FastifyRequest, token: string): Promise<Usable | Refused> {
   const record = token.length <= 100 ? await findToken(deps.pool, token, 'choice') : undefined;
-  if (!record) return { ok: false, status: 404, key: 'notFound', language: acceptLanguage(req) };
+  if (!record) return { ok: false, status: 404, key: 'choiceNotFound', language: acceptLanguage(req) };
   const view = await loadChoiceView(deps.pool, record.requestId);
-  const language = view?.language ?? acceptLanguage(req);
-  if (!view) return { ok: false, status: 404, key: 'notFound', language };
-  if (record.usedAt) return { ok: false, status: 409, key: 'used', language };
-  if (record.expiresAt <= deps.clock()) return { ok: false, status: 410, key: 'expired', language };
+  const language = acceptLanguage(req, view?.language);
+  if (!view) return { ok: false, status: 404, key: 'choiceNotFound', language };
+  if (record.usedAt) return { ok: false, status: 409, key: 'choiceUsed', language, view };
+  if (record.expiresAt <= deps.clock()) return { ok: false, status: 410, key: 'choiceExpired', language };
   return { ok: true, record, view };
 }
 
-function acceptLanguage(req: FastifyRequest): PageLanguage {
-  return /^\s*ko\b/i.test(req.headers['accept-language'] ?? '') ? 'ko' : 'en';
+function acceptLanguage(req: FastifyRequest, customer?: string): PageLanguage {
+  return pageLanguage(req.query, customer, req.headers['accept-language']);
 }
 
 function html(reply: FastifyReply, status: number, body: string) {

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { InboxStatus } from '../inbox/store';
+import type { InboxStatus } from '../../../db/queries/inbox';
 
 /** How a webhook answers once a reply is stored: it is never an error once it is in the inbox. */
 export function answerStoredReply(reply: FastifyReply, inboxId: number, status: InboxStatus) {

@@ -1,9 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { findToken, hashToken } from '../../../activities/messaging/tokens';
-import { inTransaction } from '../../../db/pool';
+import { findToken, recordFormAnswer } from '../../../db/queries/accessTokens';
+import { surveyFormContext } from '../../../db/queries/surveyMessages';
 import { deliverInbound } from '../inbox/deliver';
-import { acceptInbound } from '../inbox/store';
 import { messagePage, pageLanguage, text, type PageLanguage } from '../pages/html';
 import { MAX_COMMENT, SURVEY_ITEMS, surveyFormPage, type SurveyItem } from '../pages/surveyPage';
 import type { WebhookDeps } from '../server';
@@ -32,17 +31,7 @@ export const surveyFormRoutes =
   async (app) => {
     const { pool } = deps;
 
-    const surveyContext = async (requestId: string): Promise<SurveyContext> => {
-      const { rows } = await pool.query(
-        `SELECT c.language, sc.name AS centre, pf.name AS field, r.product_model
-           FROM service_requests r JOIN customers c ON c.id = r.customer_id
-           JOIN service_centres sc ON sc.id = r.service_centre_id JOIN product_fields pf ON pf.code = r.product_field
-          WHERE r.id = $1`,
-        [requestId],
-      );
-      const r = rows[0];
-      return { language: r?.language ?? 'ko', centre: r?.centre ?? '', product: r?.product_model ? `${r.field} (${r.product_model})` : (r?.field ?? '') };
-    };
+    const surveyContext = (requestId: string): Promise<SurveyContext> => surveyFormContext(pool, requestId);
 
     /** 404 unknown, 409 used, 410 expired, or the token's request. */
     const checkToken = async (token: string, reply: FastifyReply, language: (customer?: string) => PageLanguage) => {
@@ -80,24 +69,10 @@ export const surveyFormRoutes =
       const comment = answer.comment.trim();
       if (comment.length > MAX_COMMENT) return again(text(language, 'errorComment', { max: MAX_COMMENT }), items, comment.slice(0, MAX_COMMENT));
 
-      const accepted = await inTransaction(pool, async (db) => {
-        // Whoever sets used_at first owns the token; a double submit or a race finds it taken.
-        const used = await db.query(
-          `UPDATE access_tokens SET used_at = now() WHERE token_hash = $1 AND purpose = 'survey' AND used_at IS NULL AND expires_at > now() RETURNING request_id`,
-          [hashToken(token)],
-        );
-        if (used.rowCount === 0) return undefined;
-        return acceptInbound(db, {
-          source: 'web-form',
-          eventId: hashToken(token),
-          requestId: found.record.requestId,
-          kind: 'survey-reply',
-          payload: { ...(comment ? { text: comment } : {}), rating: answer.overall, items },
-        });
-      });
-      if (!accepted) return reply.code(409).type('text/html; charset=utf-8').send(messagePage(language, 'usedTitle', text(language, 'used')));
-      const status = await deliverInbound(deps, accepted.id);
-      req.log.info({ inboxId: accepted.id, status }, 'web form answer received');
+      const inboxId = await recordFormAnswer(pool, token, found.record.requestId, { ...(comment ? { text: comment } : {}), rating: answer.overall, items });
+      if (inboxId === undefined) return reply.code(409).type('text/html; charset=utf-8').send(messagePage(language, 'usedTitle', text(language, 'used')));
+      const status = await deliverInbound(deps, inboxId);
+      req.log.info({ inboxId, status }, 'web form answer received');
       return reply
         .code(status === 'pending' ? 202 : 200)
         .type('text/html; charset=utf-8')

@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { hashToken } from '../../../activities/messaging/tokens';
-import { JobReportError, markReportSignalled, recordTechnicianReport, technicianByTokenHash, type StoredReport } from '../../../db/queries/technicianJobs';
+import { hashToken } from '../../../db/queries/accessTokens';
+import { JobReportError, recordTechnicianReport, technicianByTokenHash, type StoredReport } from '../../../db/queries/technicianJobs';
 import { cancelSlot, listSlots, registerSlots, ScheduleError } from '../../../db/queries/technicianSlots';
 import { isTimeZone } from '../../../domain/slots';
-import { jobCompletedSignal, serviceRequestWorkflowId, technicianProgressSignal } from '../../../workflows/messages';
+import { deliverInbound } from '../inbox/deliver';
 import type { WebhookDeps } from '../server';
 import { badRequest } from './zodErrors';
 
@@ -30,7 +29,11 @@ const SlotsBody = z.object({
   timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Seoul').optional(),
 });
 
-const JOB_STATUS: Record<JobReportError['code'], number> = { unknown_request: 404, not_theirs: 403, unknown_sensitivity: 400, event_conflict: 409 };
+const JOB_STATUS: Record<JobReportError['code'], number> = { unknown_request: 404, not_theirs: 403, unknown_sensitivity: 400, event_conflict: 409, too_many_reports: 409 };
+
+/** Reports one technician may send per minute: an app stuck in a loop is stopped before it fills the tables. */
+export const REPORTS_PER_MINUTE = 30;
+const IdempotencyKey = z.string().trim().min(1).max(200);
 const SCHEDULE_STATUS: Record<ScheduleError['code'], number> = { bad_input: 400, unknown_technician: 404, overlap: 409, unknown_slot: 404, booked: 409, already_cancelled: 409 };
 
 const technicianOf = new WeakMap<FastifyRequest, string>();
@@ -42,6 +45,8 @@ const technicianOf = new WeakMap<FastifyRequest, string>();
 export const technicianRoutes =
   (deps: WebhookDeps): FastifyPluginAsync =>
   async (app) => {
+    // Per technician, so one runaway app never slows the others; applied after authentication.
+    await app.register(rateLimit, { global: false, hook: 'preHandler', keyGenerator: (req) => technicianOf.get(req) ?? req.ip });
     app.addHook('preHandler', async (req, reply) => {
       const header = req.headers.authorization ?? '';
       const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -53,18 +58,23 @@ export const technicianRoutes =
       technicianOf.set(req, technician.id);
     });
 
-    app.post<{ Params: { requestId: string } }>('/technicians/jobs/:requestId/progress', async (req, reply) => {
+    const perTechnician = { config: { rateLimit: { max: REPORTS_PER_MINUTE, timeWindow: 60_000 } } };
+    app.post<{ Params: { requestId: string } }>('/technicians/jobs/:requestId/progress', perTechnician, async (req, reply) => {
       const technicianId = technicianOf.get(req)!;
       const parsed = ProgressBody.safeParse(req.body ?? {});
       if (!parsed.success) return badRequest(reply, parsed.error);
       const body = parsed.data;
-      const clientEventId = body.eventId ?? randomUUID();
+      const header = req.headers['idempotency-key'];
+      const key = body.eventId === undefined && header !== undefined ? IdempotencyKey.safeParse(header) : undefined;
+      if (key && !key.success) return reply.code(400).send({ error: 'Idempotency-Key: must be 1-200 characters' });
+      // Without a key of the app's own, one report per status and job: a retried report is the same report.
+      const clientEventId = body.eventId ?? key?.data ?? `${body.status}-report`;
       let stored: StoredReport;
       try {
         stored = await recordTechnicianReport(deps.pool, {
           requestId: req.params.requestId,
           technicianId,
-          eventId: `technician:${technicianId}:${clientEventId}`,
+          eventKey: clientEventId,
           status: body.status,
           note: body.note,
           resolved: body.resolved,
@@ -75,7 +85,7 @@ export const technicianRoutes =
         if (err instanceof JobReportError) return reply.code(JOB_STATUS[err.code]).send({ error: err.message });
         throw err;
       }
-      return passOn(deps, req, reply, { requestId: req.params.requestId, technicianId, clientEventId, stored });
+      return passOn(deps, reply, clientEventId, stored);
     });
 
     app.get<{ Querystring: { date?: string } }>('/technicians/slots', async (req, reply) => {
@@ -115,33 +125,19 @@ async function scheduleCall(reply: FastifyReply, body: () => Promise<FastifyRepl
 }
 
 /**
- * The report is stored before the workflow hears of it. If the signal fails, the answer says so and
- * the app retries with the same eventId: the retry finds the stored row and only signals again.
+ * The report and its inbox row are stored before the workflow hears of it; the signal is best
+ * effort within the webhook deadline, and the relay passes on what Temporal did not take. A retry
+ * with the same eventId finds the stored report and, if it is still pending, signals again.
  */
-async function passOn(
-  deps: WebhookDeps,
-  req: FastifyRequest,
-  reply: FastifyReply,
-  job: { requestId: string; technicianId: string; clientEventId: string; stored: StoredReport },
-) {
-  const { stored, technicianId } = job;
-  const handle = deps.temporal.workflow.getHandle(serviceRequestWorkflowId(job.requestId));
-  const at = stored.reportedAt.toISOString();
-  const answer = { eventId: job.clientEventId, status: stored.status, reportedAt: at, duplicate: stored.duplicate };
-  try {
-    await deps.temporal.withAbortSignal(AbortSignal.timeout(deps.signalTimeoutMs ?? 3000), () =>
-      stored.status === 'completed'
-        ? handle.signal(jobCompletedSignal, { eventId: stored.eventId, technicianId, resolved: stored.resolved ?? false, at })
-        : handle.signal(technicianProgressSignal, { eventId: stored.eventId, technicianId, status: stored.status, at }),
-    );
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) {
-      // The request's workflow has ended; the report stays on record and nothing more is expected.
-      return reply.code(200).send({ ...answer, signalled: false, note: 'the request is already closed; the report was kept on record' });
-    }
-    req.log.warn({ err, requestId: job.requestId }, 'technician report stored but not signalled');
-    return reply.code(503).send({ ...answer, error: 'the report was stored but not yet passed on; retry with the same eventId' });
+async function passOn(deps: WebhookDeps, reply: FastifyReply, clientEventId: string, stored: StoredReport) {
+  const answer = { eventId: clientEventId, status: stored.status, reportedAt: stored.reportedAt.toISOString(), duplicate: stored.duplicate };
+  const status = stored.inboxId === undefined ? 'delivered' : await deliverInbound(deps, stored.inboxId);
+  if (status === 'late') {
+    // The request's workflow has ended; the report stays on record and nothing more is expected.
+    return reply.code(200).send({ ...answer, signalled: false, note: 'the request is already closed; the report was kept on record' });
   }
-  await markReportSignalled(deps.pool, stored.eventId, deps.clock());
+  if (status === 'pending') {
+    return reply.code(202).send({ ...answer, signalled: false, note: 'the report is stored and will be passed on as soon as the workflow service answers' });
+  }
   return reply.code(stored.duplicate ? 200 : 201).send({ ...answer, signalled: true });
 }

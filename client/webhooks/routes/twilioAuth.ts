@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { TWILIO_CONNECTION_OVERRIDES } from '../../../providers/twilioCallbackUrl';
 import { isValidTwilioSignature } from '../../../providers/twilioSignature';
 
 /**
@@ -18,7 +19,11 @@ export function requireTwilioSignature(authToken: string | undefined, publicBase
       return reply.code(401).send({ error: 'missing X-Twilio-Signature' });
     }
     const params = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
-    if (!isValidTwilioSignature(authToken, signature, `${publicBaseUrl}${req.url}`, params)) {
+    const url = `${publicBaseUrl}${req.url}`;
+    // Our callback URLs carry Twilio's connection overrides as a fragment, which is never sent back;
+    // the signature is accepted over the URL as called, or as we gave it (with the fragment).
+    const valid = isValidTwilioSignature(authToken, signature, url, params) || isValidTwilioSignature(authToken, signature, `${url}#${TWILIO_CONNECTION_OVERRIDES}`, params);
+    if (!valid) {
       req.log.warn({ url: req.url }, 'Twilio webhook with a wrong signature');
       return reply.code(403).send({ error: 'invalid X-Twilio-Signature' });
     }
@@ -29,4 +34,10 @@ export function requireTwilioSignature(authToken: string | undefined, publicBase
 export function param(req: FastifyRequest, name: string): string {
   const value = (req.body as Record<string, unknown> | undefined)?.[name];
   return typeof value === 'string' ? value : '';
+}
+
+/** A parameter of our own callback URL's query (covered by the signature), if it is one string. */
+export function queryParam(req: FastifyRequest, name: string): string | undefined {
+  const value = (req.query as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : undefined;
 }

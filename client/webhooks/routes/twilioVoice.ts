@@ -1,12 +1,13 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { render } from '../../../activities/messaging/templates';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { render } from '../../../domain/messageTemplates';
 import { sayAndHangUpTwiml, surveyCallTwiml } from '../../../providers/twilioTwiml';
 import type { CallOutcome } from '../../../workflows/types';
-import { recordCallOutcome } from '../inbox/callOutcome';
+import { noteMachineVerdict, recordCallOutcome, surveyCall } from '../../../db/queries/callAttempts';
+import { twilioCallbackUrl } from '../../../providers/twilioCallbackUrl';
 import { deliverInbound } from '../inbox/deliver';
-import { trimRaw } from '../inbox/store';
+import { trimRaw } from '../parsing/rawPayload';
 import type { WebhookDeps } from '../server';
-import { param, requireTwilioSignature } from './twilioAuth';
+import { param, queryParam, requireTwilioSignature } from './twilioAuth';
 
 const FINAL_STATUS: Record<string, CallOutcome> = {
   busy: 'busy',
@@ -27,20 +28,12 @@ export const twilioVoiceRoutes =
     const { pool, settings } = deps;
     app.addHook('preHandler', requireTwilioSignature(deps.providers?.twilioAuthToken, settings.publicBaseUrl));
 
-    const findCall = async (callSid: string) => {
-      const { rows } = await pool.query<{ request_id: string; language: 'ko' | 'en'; centre: string }>(
-        `SELECT ca.request_id, c.language, sc.name AS centre
-           FROM call_attempts ca JOIN service_requests r ON r.id = ca.request_id
-           JOIN customers c ON c.id = r.customer_id JOIN service_centres sc ON sc.id = r.service_centre_id
-          WHERE ca.call_sid = $1`,
-        [callSid],
-      );
-      return rows[0];
-    };
+    /** The request id our callback URLs carry (covered by the signature). */
+    const findCall = (req: FastifyRequest) => surveyCall(pool, param(req, 'CallSid'), queryParam(req, 'requestId'));
 
     app.post('/webhooks/twilio/voice/gather', async (req, reply) => {
       const callSid = param(req, 'CallSid');
-      const call = await findCall(callSid);
+      const call = await findCall(req);
       if (!call) return reply.code(404).send({ error: 'unknown call' });
       const digit = param(req, 'Digits').trim();
       const raw = trimRaw(req.body as Record<string, unknown>);
@@ -52,7 +45,7 @@ export const twilioVoiceRoutes =
           language: call.language,
           greeting: render(call.language, 'ivrGreeting', vars),
           noInput: render(call.language, 'ivrNoInput', vars),
-          gatherUrl: `${settings.publicBaseUrl}/webhooks/twilio/voice/gather`,
+          gatherUrl: twilioCallbackUrl(settings.publicBaseUrl, '/webhooks/twilio/voice/gather', { requestId: call.requestId }),
         });
       }
       const callback = digit === '0';
@@ -63,15 +56,21 @@ export const twilioVoiceRoutes =
 
     app.post('/webhooks/twilio/voice/status', async (req, reply) => {
       const callSid = param(req, 'CallSid');
-      const call = await findCall(callSid);
+      const call = await findCall(req);
       if (!call) return reply.code(404).send({ error: 'unknown call' });
       const answeredBy = param(req, 'AnsweredBy');
       const status = param(req, 'CallStatus');
+      const ended = FINAL_STATUS[status];
+      if (answeredBy && !ended) {
+        // The asynchronous machine verdict, mid-call: kept; the call's end (or a key) decides.
+        await noteMachineVerdict(pool, callSid, answeredBy);
+        return reply.code(204).send();
+      }
       const machine = answeredBy.startsWith('machine') || answeredBy === 'fax';
-      const outcome = machine ? 'machine' : FINAL_STATUS[status];
+      const outcome = machine ? 'machine' : ended;
       if (outcome) {
         const raw = trimRaw(req.body as Record<string, unknown>);
-        const id = await recordCallOutcome(pool, { callSid, step: answeredBy && !FINAL_STATUS[status] ? 'amd' : 'status', outcome, raw });
+        const id = await recordCallOutcome(pool, { callSid, step: 'status', outcome, raw });
         if (id !== undefined) await deliverInbound(deps, id);
       }
       return reply.code(204).send();

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { findToken } from '../../../activities/messaging/tokens';
+import { findToken } from '../../../db/queries/accessTokens';
+import { withdrawConsent } from '../../../db/queries/consent';
+import { customerWithCentre } from '../../../db/queries/customers';
 import { escapeHtml, messagePage, page, pageLanguage, text } from '../pages/html';
 import type { WebhookDeps } from '../server';
 
@@ -22,12 +24,8 @@ export const unsubscribeRoutes =
     const lookup = async (token: string) => {
       const record = await findToken(pool, token, 'unsubscribe');
       if (!record) return undefined;
-      const { rows } = await pool.query(
-        `SELECT c.language, sc.name AS centre, sc.reply_phone FROM customers c
-           JOIN areas a ON a.code = c.area_code JOIN service_centres sc ON sc.id = a.service_centre_id WHERE c.id = $1`,
-        [record.customerId],
-      );
-      return { record, customer: rows[0] as { language: string; centre: string; reply_phone: string } };
+      const customer = await customerWithCentre(pool, record.customerId);
+      return customer && { record, customer };
     };
 
     app.get<{ Params: { token: string } }>('/unsubscribe/:token', async (req, reply) => {
@@ -46,11 +44,8 @@ export const unsubscribeRoutes =
       reply.type('text/html; charset=utf-8');
       if (!found) return reply.code(404).send(messagePage(language, 'unsubscribeTitle', text(language, 'unsubscribeUnknown')));
       // An old link still works: unsubscribing is never refused for being late.
-      await pool.query(
-        `INSERT INTO contact_opt_outs (customer_id, channel, reason) VALUES ($1, 'email', 'unsubscribe link') ON CONFLICT (customer_id, channel) DO NOTHING`,
-        [found.record.customerId],
-      );
+      await withdrawConsent(pool, found.record.customerId, 'email', 'unsubscribe link');
       req.log.info({ customerId: found.record.customerId }, 'email unsubscribe');
-      return messagePage(language, 'unsubscribedTitle', text(language, 'unsubscribed', { replyPhone: found.customer.reply_phone }));
+      return messagePage(language, 'unsubscribedTitle', text(language, 'unsubscribed', { replyPhone: found.customer.replyPhone }));
     });
   };

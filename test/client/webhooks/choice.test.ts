@@ -1,15 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAssignmentActivities } from '../../../activities/assignment';
-import { hashToken, issueToken } from '../../../activities/messaging/tokens';
+import { hashToken, issueToken } from '../../../db/queries/accessTokens';
 import type { Pool } from '../../../db/pool';
 import { activityDeps, createRequest } from '../../activities/assignmentFixtures';
 import { testPool } from '../../support/db';
 import { seedNetwork } from '../../support/fixtures';
-import { Client, Connection } from '@temporalio/client';
-import { freePort } from '../../support/ports';
+import pino from 'pino';
+import { relayOnce } from '../../../client/webhooks/inbox/relay';
 import { startProbeWorker, type ProbeWorker } from './probeHarness';
-import { buildTestServer } from './surveyHarness';
+import { buildTestServer, unreachableTemporal } from './webhookApp';
 
 let pool: Pool;
 let harness: ProbeWorker;
@@ -117,20 +117,28 @@ describe('choice page', () => {
     expect((await pool.query('SELECT used_at FROM access_tokens WHERE token_hash = $1', [hashToken(orphan.token)])).rows[0].used_at).toBeNull();
   });
 
-  it('keeps the token when Temporal cannot be reached, so the customer can try again', async () => {
+  it('records the choice while Temporal cannot be reached, confirms only that one, and the relay passes it on', async () => {
     const { requestId, token, candidates } = await offered();
-    const deadConnection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
-    const offline = await buildTestServer(pool, new Client({ connection: deadConnection }), deadConnection, { signalTimeoutMs: 300 });
+    const temporal = await unreachableTemporal();
+    const offline = await buildTestServer(pool, temporal.client, temporal.connection, { signalTimeoutMs: 300 });
     try {
       const down = await offline.inject({ method: 'POST', url: `/choose/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `technicianId=${candidates[0]!.technicianId}` });
-      expect(down.statusCode).toBe(503);
-      expect(down.body).toContain('try again in a moment');
+      expect(down.statusCode).toBe(202);
+      expect(down.body).toContain('Technician 0');
+      // Another technician later (the customer thinks it failed, or Temporal comes back): the first choice stands.
+      const other = await choose(token, candidates[1]!.technicianId);
+      expect(other.statusCode).toBe(409);
+      expect(other.body).toContain('already been chosen with this link: Technician 0');
+      expect(other.body).not.toContain('Technician 1');
     } finally {
       await offline.close();
-      await deadConnection.close().catch(() => undefined);
+      await temporal.close();
     }
-    expect((await pool.query('SELECT used_at FROM access_tokens WHERE token_hash = $1', [hashToken(token)])).rows[0].used_at).toBeNull();
-    expect((await choose(token, candidates[0]!.technicianId)).statusCode).toBe(200);
-    expect(await harness.waitForSignals(requestId, 1)).toHaveLength(1);
+    expect((await pool.query('SELECT used_at FROM access_tokens WHERE token_hash = $1', [hashToken(token)])).rows[0].used_at).not.toBeNull();
+    const deps = { pool, temporal: harness.client, log: pino({ level: 'silent' }) };
+    await pool.query(`UPDATE inbox SET next_attempt_at = now() WHERE source = 'choice' AND request_id = $1`, [requestId]);
+    await relayOnce(deps);
+    const signals = await harness.waitForSignals(requestId, 1);
+    expect(signals).toEqual([{ signal: 'technicianChosen', payload: { eventId: `choice:${hashToken(token)}`, technicianId: candidates[0]!.technicianId } }]);
   });
 });

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import pino from 'pino';
+import { deliverInbound } from '../../../client/webhooks/inbox/deliver';
 import { relayOnce } from '../../../client/webhooks/inbox/relay';
 import { testPool } from '../../support/db';
-import { seedRequest, startProbeWorker, waitFor, type ProbeWorker } from './surveyHarness';
+import { seedRequest, startProbeWorker, unreachableTemporal, waitFor, type ProbeWorker } from './webhookApp';
 
 const pool = testPool();
 let probe: ProbeWorker;
@@ -37,7 +38,7 @@ describe('the inbox relay', () => {
     ]);
   });
 
-  it('passes on a technician report whose signal failed when it came in', async () => {
+  it('passes on a technician report whose signal failed when it came in, like any inbox row', async () => {
     const { requestId } = await seedRequest(pool, { network: undefined });
     const { rows } = await pool.query(`SELECT service_centre_id FROM service_requests WHERE id = $1`, [requestId]);
     const technicianId = `tech-relay-${requestId.slice(0, 8)}`;
@@ -46,18 +47,57 @@ describe('the inbox relay', () => {
       [technicianId, rows[0].service_centre_id, `hash-${requestId}`],
     );
     await probe.probe(requestId);
+    // What the technician endpoint stores with the report; the webhook's own try failed once.
     await pool.query(
-      `INSERT INTO technician_progress (event_id, request_id, technician_id, status, resolved, reported_at) VALUES ($1, $2, $3, 'completed', true, now() - interval '1 minute')`,
-      [`technician:${technicianId}:done`, requestId, technicianId],
+      `INSERT INTO inbox (source, event_id, request_id, kind, payload, attempts, received_at) VALUES ('technician', $1, $2, 'technician-report', $3, 1, now() - interval '1 minute')`,
+      [`${technicianId}:done`, requestId, JSON.stringify({ technicianId, status: 'completed', resolved: true, at: new Date().toISOString() })],
     );
     const deps = { pool, temporal: probe.client, log: pino({ level: 'silent' }) };
     await waitFor('the relay to pass the report on', async () => {
       await relayOnce(deps);
-      const { rows: r } = await pool.query(`SELECT signalled_at FROM technician_progress WHERE request_id = $1`, [requestId]);
-      return r[0]?.signalled_at ? true : undefined;
+      const { rows: r } = await pool.query(`SELECT status FROM inbox WHERE request_id = $1`, [requestId]);
+      return r[0]?.status === 'delivered' ? true : undefined;
     });
     await relayOnce(deps);
     const signals = await probe.waitForSignals(requestId, 1);
     expect(signals).toMatchObject([{ signal: 'jobCompleted', payload: { eventId: `technician:${technicianId}:done`, technicianId, resolved: true } }]);
+  });
+
+  it('delivering a claimed row holds no lock while Temporal hangs, and backs the technician report off', async () => {
+    const { requestId } = await seedRequest(pool);
+    const { rows } = await pool.query(
+      `INSERT INTO inbox (source, event_id, request_id, kind, payload, attempts, received_at)
+       VALUES ('technician', $1, $2, 'technician-report', $3, 1, now() - interval '1 minute') RETURNING id`,
+      [`tech-x:${requestId}`, requestId, JSON.stringify({ technicianId: 'tech-x', status: 'arrived', at: new Date().toISOString() })],
+    );
+    const id = Number(rows[0].id);
+    const hung = await unreachableTemporal('hung');
+    try {
+      // What the relay does with a row it claimed (claiming is one short statement: test/db/queries/inbox.test.ts);
+      // only this row is touched, so other tests' rows keep their schedule.
+      const passing = deliverInbound({ pool, temporal: hung.client, log: pino({ level: 'silent' }), signalTimeoutMs: 1500 }, id);
+      let settled = false;
+      void passing.then(() => (settled = true));
+      let locks = 0;
+      const signalling = Date.now() + 1000; // inside the 1.5 s signal deadline, before the row is postponed
+      while (!settled && Date.now() < signalling) {
+        // While it waits on Temporal, anyone may lock the row at once.
+        const db = await pool.connect();
+        try {
+          await db.query('BEGIN');
+          const locked = await db.query('SELECT id FROM inbox WHERE id = $1 FOR UPDATE NOWAIT', [id]);
+          locks += locked.rowCount ?? 0;
+          await db.query('ROLLBACK');
+        } finally {
+          db.release();
+        }
+      }
+      expect(locks).toBeGreaterThan(0);
+      expect(await passing).toBe('pending');
+    } finally {
+      await hung.close();
+    }
+    const after = await pool.query(`SELECT status, attempts, last_error, next_attempt_at > now() AS later FROM inbox WHERE id = $1`, [id]);
+    expect(after.rows).toEqual([{ status: 'pending', attempts: 2, last_error: expect.stringContaining('1500 ms'), later: true }]);
   });
 });

@@ -13,7 +13,7 @@ import { serviceRequestWorkflowId } from '../../../workflows/messages';
 import { testPool } from '../../support/db';
 import { freePort } from '../../support/ports';
 import { PROBE_PATH } from './probeHarness';
-import { buildTestServer, inboxRows, postTwilio, recordSurveySms, seedRequest, waitFor } from './surveyHarness';
+import { buildTestServer, inboxRows, postTwilio, recordSurveySms, seedRequest, waitFor } from './webhookApp';
 
 describe('durable inbox', () => {
   let pool: Pool;
@@ -34,7 +34,9 @@ describe('durable inbox', () => {
     const port = await freePort();
     const dbFile = path.join(dir, 'temporal.db');
     server = await startTemporalDevServer({ cli: inject('temporalCli'), port, dbFile });
-    const connection = await Connection.connect({ address: server.address });
+    // As the webhook server connects (client/temporal.ts): without gRPC-level retries, whose timers
+    // would re-send a signal after its deadline had passed and the relay had taken over.
+    const connection = await Connection.connect({ address: server.address, interceptors: [] });
     const client = new Client({ connection });
     const app = await buildTestServer(pool, client, connection, { signalTimeoutMs: 1500 });
     const req = await seedRequest(pool);

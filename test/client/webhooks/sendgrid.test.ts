@@ -2,10 +2,10 @@ import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { issueToken } from '../../../activities/messaging/tokens';
+import { issueToken } from '../../../db/queries/accessTokens';
 import type { Pool } from '../../../db/pool';
 import { testPool } from '../../support/db';
-import { buildTestServer, INBOUND_DOMAIN, INBOUND_SECRET, inboxRows, seedRequest, startProbeWorker, type ProbeWorker } from './surveyHarness';
+import { buildTestServer, INBOUND_DOMAIN, INBOUND_SECRET, inboxRows, seedRequest, startProbeWorker, type ProbeWorker } from './webhookApp';
 
 /** A multipart body laid out like SendGrid Inbound Parse (parsed mode): one part per field, plus files. */
 function inboundParseBody(fields: Record<string, string>, files: { name: string; filename: string; type: string; content: string }[] = []) {
@@ -75,23 +75,56 @@ describe('SendGrid webhooks', () => {
     expect(signals).toEqual([{ signal: 'surveyReply', payload: { eventId: expect.stringMatching(/^sendgrid-inbound:</), channel: 'email', inboxId: Number(rows[0]!.id), rating: 5, at: expect.any(String) } }]);
   });
 
-  it('refuses a wrong secret (nothing stored), an unknown reply address and a non-multipart body', async () => {
+  it('refuses a wrong secret (nothing stored) and a non-multipart body', async () => {
     const s = await emailSurvey();
     const wrong = await postInbound('not-the-secret', inboundParseBody(parseFields(s.address, '5')));
     expect(wrong.statusCode).toBe(403);
     expect(await inboxRows(pool, s.requestId)).toHaveLength(0);
-    const unknown = await postInbound(INBOUND_SECRET, inboundParseBody(parseFields(`reply+${'A'.repeat(22)}@${INBOUND_DOMAIN}`, '5')));
-    expect(unknown.statusCode).toBe(404);
-    expect(unknown.json().error).toBe('unknown reply address');
     const json = await app.inject({ method: 'POST', url: `/webhooks/sendgrid/inbound/${INBOUND_SECRET}`, headers: { 'content-type': 'application/json' }, payload: '{}' });
     expect(json.statusCode).toBe(415);
   });
 
-  it('refuses an oversized field with 413 and stores nothing', async () => {
+  // SendGrid retries a 5xx and drops anything else for good: whatever it delivers is stored and answered 2xx.
+  const storedByMessageId = async (messageId: string) =>
+    (await pool.query(`SELECT request_id, status, payload FROM inbox WHERE source = 'sendgrid-inbound' AND event_id = $1`, [messageId])).rows;
+
+  it('keeps a reply to an unknown reply address unmatched, for a person to read', async () => {
+    const messageId = `<${randomBytes(6).toString('hex')}@mail.example.test>`;
+    const unknown = await postInbound(INBOUND_SECRET, inboundParseBody(parseFields(`reply+${'A'.repeat(22)}@${INBOUND_DOMAIN}`, '5 great', messageId)));
+    expect(unknown.statusCode).toBe(202);
+    expect(unknown.json()).toMatchObject({ status: 'unmatched' });
+    expect(await storedByMessageId(messageId)).toMatchObject([{ request_id: null, status: 'unmatched', payload: { text: '5 great', unknownReplyToken: true } }]);
+    const noAddress = `<${randomBytes(6).toString('hex')}@mail.example.test>`;
+    expect((await postInbound(INBOUND_SECRET, inboundParseBody(parseFields('someone@else.example', 'hello', noAddress)))).statusCode).toBe(202);
+    expect(await storedByMessageId(noAddress)).toMatchObject([{ status: 'unmatched' }]);
+  });
+
+  it('stores a reply with a 3 MB photo attached, skipping the photo (never a size error)', async () => {
     const s = await emailSurvey();
-    const res = await postInbound(INBOUND_SECRET, inboundParseBody(parseFields(s.address, 'x'.repeat(80 * 1024))));
-    expect(res.statusCode).toBe(413);
-    expect(await inboxRows(pool, s.requestId)).toHaveLength(0);
+    await probe.probe(s.requestId);
+    const photo = 'J'.repeat(3 * 1024 * 1024);
+    const res = await postInbound(INBOUND_SECRET, inboundParseBody(parseFields(s.address, '4 see the photo'), [{ name: 'attachment1', filename: 'fridge.jpg', type: 'image/jpeg', content: photo }]));
+    expect(res.statusCode).toBe(200);
+    const [row] = await inboxRows(pool, s.requestId);
+    expect(row!.payload).toMatchObject({ text: '4 see the photo', rating: 4, attachments: [{ field: 'attachment1', filename: 'fridge.jpg', type: 'image/jpeg', truncated: true }] });
+    expect(await probe.waitForSignals(s.requestId, 1)).toHaveLength(1);
+  });
+
+  it('stores an oversized text cut at the limit, and a body without a text part all the same', async () => {
+    const s = await emailSurvey();
+    await probe.probe(s.requestId);
+    const res = await postInbound(INBOUND_SECRET, inboundParseBody(parseFields(s.address, `3 ${'x'.repeat(80 * 1024)}`)));
+    expect(res.statusCode).toBe(200);
+    const [row] = await inboxRows(pool, s.requestId);
+    expect(row!.payload).toMatchObject({ rating: 3, truncatedFields: ['text'] });
+
+    const bare = await emailSurvey();
+    await probe.probe(bare.requestId);
+    const fields: Record<string, string> = parseFields(bare.address, 'unused');
+    delete fields.text;
+    const noText = await postInbound(INBOUND_SECRET, inboundParseBody(fields));
+    expect(noText.statusCode).toBe(200);
+    expect(await inboxRows(pool, bare.requestId)).toMatchObject([{ kind: 'survey-reply', status: 'delivered' }]);
   });
 
   it('keeps a reply to a closed request as late, with a note', async () => {
@@ -104,9 +137,9 @@ describe('SendGrid webhooks', () => {
   });
 
   describe('Event Webhook', () => {
-    const signed = (events: unknown[], key = keys.privateKey) => {
+    const signed = (events: unknown[], key = keys.privateKey, at = Date.now()) => {
       const payload = JSON.stringify(events);
-      const timestamp = String(Math.floor(Date.now() / 1000));
+      const timestamp = String(Math.floor(at / 1000));
       const signature = sign('sha256', Buffer.from(timestamp + payload), key).toString('base64');
       return { payload, headers: { 'content-type': 'application/json', 'x-twilio-email-event-webhook-signature': signature, 'x-twilio-email-event-webhook-timestamp': timestamp } };
     };
@@ -152,6 +185,18 @@ describe('SendGrid webhooks', () => {
       expect(tampered.statusCode).toBe(403);
       expect((await pool.query(`SELECT 1 FROM contact_opt_outs WHERE customer_id = $1`, [s.customerId])).rowCount).toBe(0);
       expect(await inboxRows(pool, s.requestId)).toHaveLength(0);
+    });
+
+    it('refuses a correctly signed batch whose timestamp is older than the tolerance (a replay), and changes nothing', async () => {
+      const s = await emailSurvey();
+      const events = [event(s.requestId, { event: 'dropped', reason: 'Bounced Address' })];
+      const replayed = signed(events, keys.privateKey, Date.now() - 11 * 60_000);
+      const res = await app.inject({ method: 'POST', url: '/webhooks/sendgrid/events', headers: replayed.headers, payload: replayed.payload });
+      expect(res.statusCode).toBe(403);
+      expect(res.json().error).toBe('event webhook timestamp is more than 600 s away from now');
+      expect((await pool.query(`SELECT 1 FROM contact_opt_outs WHERE customer_id = $1`, [s.customerId])).rowCount).toBe(0);
+      const recent = signed(events, keys.privateKey, Date.now() - 60_000);
+      expect((await app.inject({ method: 'POST', url: '/webhooks/sendgrid/events', headers: recent.headers, payload: recent.payload })).statusCode).toBe(200);
     });
 
     it('answers 400 for a signed body that is not an event array', async () => {

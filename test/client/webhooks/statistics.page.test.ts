@@ -5,18 +5,18 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPool } from '../../support/db';
 import { seedStatisticsScenario } from '../../db/queries/statisticsScenario';
-import { statisticsApp } from './statisticsApp';
+import { buildTestServerWithoutTemporal } from './webhookApp';
 
 const pool = testPool();
 const TOKEN = 'page-test-token';
-let app: Awaited<ReturnType<typeof statisticsApp>>;
+let app: Awaited<ReturnType<typeof buildTestServerWithoutTemporal>>;
 let browser: Browser;
 let baseUrl: string;
 let centreId: string;
 
 beforeAll(async () => {
   centreId = (await seedStatisticsScenario(pool)).network.centreId;
-  app = await statisticsApp({ pool, accessToken: TOKEN, timeZone: 'Asia/Seoul' });
+  app = await buildTestServerWithoutTemporal(pool, { settings: { operatorAccessToken: TOKEN, timeZone: 'Asia/Seoul' } });
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPool } from '../../support/db';
 import { seedStatisticsScenario } from '../../db/queries/statisticsScenario';
-import { statisticsApp } from './statisticsApp';
+import { buildTestServerWithoutTemporal } from './webhookApp';
 
 const pool = testPool();
 let scenario: Awaited<ReturnType<typeof seedStatisticsScenario>>;
-let app: Awaited<ReturnType<typeof statisticsApp>>;
+let app: Awaited<ReturnType<typeof buildTestServerWithoutTemporal>>;
 const TOKEN = 'stats-test-token';
 
 beforeAll(async () => {
   scenario = await seedStatisticsScenario(pool);
-  app = await statisticsApp({ pool, accessToken: TOKEN, timeZone: 'Asia/Seoul', clock: () => new Date('2026-11-23T03:00:00Z') });
+  app = await buildTestServerWithoutTemporal(pool, { settings: { operatorAccessToken: TOKEN, timeZone: 'Asia/Seoul' }, clock: () => new Date('2026-11-23T03:00:00Z') });
 });
 afterAll(async () => {
   await app.close();
@@ -70,7 +70,7 @@ describe('statistics routes', () => {
   });
 
   it('is open when no token is configured', async () => {
-    const open = await statisticsApp({ pool });
+    const open = await buildTestServerWithoutTemporal(pool);
     const res = await open.inject({ url: dataUrl() });
     expect(res.statusCode).toBe(200);
     expect(res.json().period.timeZone).toBe('UTC');

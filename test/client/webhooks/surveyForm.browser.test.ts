@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { issueToken } from '../../../activities/messaging/tokens';
+import { issueToken } from '../../../db/queries/accessTokens';
 import type { Pool } from '../../../db/pool';
 import { testPool } from '../../support/db';
-import { buildTestServer, inboxRows, seedRequest, startProbeWorker, type ProbeWorker } from './surveyHarness';
+import { buildTestServer, inboxRows, seedRequest, startProbeWorker, type ProbeWorker } from './webhookApp';
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true };
 

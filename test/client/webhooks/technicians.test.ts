@@ -5,10 +5,8 @@ import type { Pool } from '../../../db/pool';
 import { bookSlot, createRequest, slotsOf, technicianToken } from '../../activities/assignmentFixtures';
 import { testPool } from '../../support/db';
 import { seedNetwork } from '../../support/fixtures';
-import { Client, Connection } from '@temporalio/client';
-import { freePort } from '../../support/ports';
 import { startProbeWorker, type ProbeWorker } from './probeHarness';
-import { buildTestServer } from './surveyHarness';
+import { buildTestServer, unreachableTemporal } from './webhookApp';
 
 let pool: Pool;
 let harness: ProbeWorker;
@@ -69,18 +67,22 @@ describe('technician progress endpoint', () => {
     const generated = await report(token, requestId, { status: 'arrived' });
     expect(generated.statusCode).toBe(201);
 
-    const rows = await pool.query('SELECT event_id, status, note, signalled_at FROM technician_progress WHERE request_id = $1 ORDER BY id', [requestId]);
+    const rows = await pool.query(
+      `SELECT p.event_id, p.status, p.note, i.status AS inbox_status FROM technician_progress p
+         JOIN inbox i ON i.source = 'technician' AND 'technician:' || i.event_id = p.event_id WHERE p.request_id = $1 ORDER BY p.id`,
+      [requestId],
+    );
     expect(rows.rows.map((r) => [r.event_id, r.status, r.note])).toEqual([
       [`technician:${mine}:e-1`, 'en_route', 'leaving the depot'],
       [`technician:${mine}:${generated.json().eventId}`, 'arrived', null],
     ]);
-    expect(rows.rows.every((r) => r.signalled_at !== null)).toBe(true);
+    expect(rows.rows.every((r) => r.inbox_status === 'delivered')).toBe(true);
 
-    const signals = await harness.waitForSignals(requestId, 3);
-    expect(signals.map((s) => s.signal)).toEqual(['technicianProgress', 'technicianProgress', 'technicianProgress']);
+    const signals = await harness.waitForSignals(requestId, 2);
+    expect(signals.map((s) => s.signal)).toEqual(['technicianProgress', 'technicianProgress']);
     expect(signals[0]!.payload).toEqual({ eventId: `technician:${mine}:e-1`, technicianId: mine, status: 'en_route', at: first.json().reportedAt });
-    // The repeat carried the same event id, so the workflow's own de-duplication drops it.
-    expect((signals[1]!.payload as { eventId: string }).eventId).toBe(`technician:${mine}:e-1`);
+    // The repeat found its stored, delivered report: it is not signalled again.
+    expect((signals[1]!.payload as { eventId: string }).eventId).toBe(`technician:${mine}:${generated.json().eventId}`);
   });
 
   it('takes completion with the result and a re-judged sensitivity class, stored for the next visit', async () => {
@@ -142,27 +144,70 @@ describe('technician progress endpoint', () => {
   });
 });
 
-describe('technician progress while Temporal is unreachable', () => {
-  it('keeps the report, answers 503, and the retry with the same eventId passes it on once', async () => {
+describe('technician reports without an event id, and limits', () => {
+  it('derives the key from the job and status, so a retried report is stored and signalled once', async () => {
     const { requestId, mine, token } = await bookedJob();
-    const deadConnection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
-    const offline = await buildTestServer(pool, new Client({ connection: deadConnection }), deadConnection, { signalTimeoutMs: 300 });
+    const first = await report(token, requestId, { status: 'en_route' });
+    const retried = await report(token, requestId, { status: 'en_route' });
+    expect(first.statusCode).toBe(201);
+    expect(retried.statusCode).toBe(200);
+    expect(retried.json()).toMatchObject({ eventId: first.json().eventId, duplicate: true });
+    const keyed = await app.inject({ method: 'POST', url: `/technicians/jobs/${requestId}/progress`, headers: { authorization: `Bearer ${token}`, 'idempotency-key': 'k-77' }, payload: { status: 'en_route' } });
+    expect(keyed.json()).toMatchObject({ eventId: 'k-77', duplicate: false });
+    expect((await pool.query('SELECT event_id FROM technician_progress WHERE request_id = $1 ORDER BY id', [requestId])).rows).toEqual([
+      { event_id: `technician:${mine}:${first.json().eventId}` },
+      { event_id: `technician:${mine}:k-77` },
+    ]);
+    expect(await harness.waitForSignals(requestId, 2)).toHaveLength(2);
+  });
+
+  it('keeps at most 50 reports per request and refuses more, naming the limit', async () => {
+    const { requestId, mine, token } = await bookedJob({ probe: false });
+    await pool.query(
+      `INSERT INTO technician_progress (event_id, request_id, technician_id, status) SELECT 'technician:' || $2 || ':bulk-' || n, $1, $2, 'working' FROM generate_series(1, 50) n`,
+      [requestId, mine],
+    );
+    const refused = await report(token, requestId, { eventId: 'one-more', status: 'working' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error).toBe(`service request ${requestId} already has 50 reports; no more are kept`);
+    expect((await pool.query('SELECT count(*)::int AS n FROM technician_progress WHERE request_id = $1', [requestId])).rows[0].n).toBe(50);
+    // A retry of a report already kept is still answered.
+    expect((await report(token, requestId, { eventId: 'bulk-3', status: 'working' })).statusCode).toBe(200);
+  });
+
+  it('limits each technician to 30 reports a minute, without slowing the others', async () => {
+    const { requestId, token, theirs } = await bookedJob({ probe: false });
+    const answers = [];
+    for (let i = 0; i < 31; i++) answers.push((await report(token, requestId, { eventId: `burst-${i}`, status: 'working' })).statusCode);
+    expect(answers.slice(0, 30).every((code) => code === 200 || code === 201)).toBe(true);
+    expect(answers[30]).toBe(429);
+    // Another technician is not affected (refused for another reason: the job is not theirs).
+    const other = await technicianToken(pool, theirs);
+    expect((await report(other, requestId, { status: 'working' })).statusCode).toBe(403);
+  });
+});
+
+describe('technician progress while Temporal is unreachable', () => {
+  it('keeps the report, answers 202 at once, and the retry with the same eventId passes it on once', async () => {
+    const { requestId, mine, token } = await bookedJob();
+    const temporal = await unreachableTemporal();
+    const offline = await buildTestServer(pool, temporal.client, temporal.connection, { signalTimeoutMs: 300 });
+    const inboxStatus = async () => (await pool.query(`SELECT status FROM inbox WHERE source = 'technician' AND event_id = $1`, [`${mine}:r-1`])).rows;
     try {
       const down = await offline.inject({ method: 'POST', url: `/technicians/jobs/${requestId}/progress`, headers: { authorization: `Bearer ${token}` }, payload: { eventId: 'r-1', status: 'arrived' } });
-      expect(down.statusCode).toBe(503);
-      expect(down.json()).toMatchObject({ eventId: 'r-1', error: 'the report was stored but not yet passed on; retry with the same eventId' });
-      const row = await pool.query('SELECT signalled_at FROM technician_progress WHERE event_id = $1', [`technician:${mine}:r-1`]);
-      expect(row.rows).toEqual([{ signalled_at: null }]);
+      expect(down.statusCode).toBe(202);
+      expect(down.json()).toMatchObject({ eventId: 'r-1', signalled: false, note: 'the report is stored and will be passed on as soon as the workflow service answers' });
+      expect(await inboxStatus()).toEqual([{ status: 'pending' }]);
     } finally {
       await offline.close();
-      await deadConnection.close().catch(() => undefined);
+      await temporal.close();
     }
 
     const retry = await report(token, requestId, { eventId: 'r-1', status: 'arrived' });
     expect(retry.json()).toMatchObject({ duplicate: true, signalled: true });
     const [signal] = await harness.waitForSignals(requestId, 1);
     expect(signal).toMatchObject({ signal: 'technicianProgress', payload: { eventId: `technician:${mine}:r-1`, status: 'arrived' } });
-    expect((await pool.query('SELECT signalled_at FROM technician_progress WHERE event_id = $1', [`technician:${mine}:r-1`])).rows[0].signalled_at).not.toBeNull();
+    expect(await inboxStatus()).toEqual([{ status: 'delivered' }]);
   });
 });
 

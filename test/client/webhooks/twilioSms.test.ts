@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { render } from '../../../activities/messaging/templates';
+import { render } from '../../../domain/messageTemplates';
 import type { Pool } from '../../../db/pool';
 import { testPool } from '../../support/db';
-import { buildTestServer, inboxRows, postTwilio, recordSurveySms, seedRequest, startProbeWorker, type ProbeWorker } from './surveyHarness';
+import { buildTestServer, inboxRows, postTwilio, recordSurveySms, seedRequest, startProbeWorker, type ProbeWorker } from './webhookApp';
 
 const sid = (prefix: string) => `${prefix}${randomBytes(16).toString('hex')}`;
 
@@ -59,7 +59,7 @@ describe('Twilio SMS webhooks', () => {
     expect(wrong.statusCode).toBe(403);
     // Signed for the local URL instead of the public one: also wrong.
     const params = inbound(req.mobile, '5');
-    const { twilioSignature, TWILIO_TOKEN } = await import('./surveyHarness');
+    const { twilioSignature, TWILIO_TOKEN } = await import('./webhookApp');
     const local = await app.inject({
       method: 'POST', url: '/webhooks/twilio/sms',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(TWILIO_TOKEN, 'http://localhost:3000/webhooks/twilio/sms', params) },
@@ -152,5 +152,16 @@ describe('Twilio SMS webhooks', () => {
     const delivered = await postTwilio(app, '/webhooks/twilio/sms/status', { ...params, MessageStatus: 'delivered', ErrorCode: '' });
     expect(delivered.statusCode).toBe(204);
     expect(await inboxRows(pool, req.requestId)).toHaveLength(1);
+  });
+
+  it('a failed survey SMS whose status arrives before the outbox has its id finds the request through the signed URL', async () => {
+    const req = await seedRequest(pool);
+    await probe.probe(req.requestId);
+    const messageSid = `SM${randomBytes(16).toString('hex')}`;
+    const params = { MessageSid: messageSid, MessageStatus: 'failed', ErrorCode: '30008', AccountSid: 'ACtest', To: req.mobile, From: '+82215880001' };
+    const res = await postTwilio(app, `/webhooks/twilio/sms/status?requestId=${req.requestId}&purpose=survey`, params);
+    expect(res.statusCode).toBe(204);
+    const signals = await probe.waitForSignals(req.requestId, 1);
+    expect(signals[0]).toEqual({ signal: 'surveyDeliveryFailed', payload: { eventId: `twilio-sms-status:${messageSid}:failed`, channel: 'sms', reason: 'sms failed (twilio 30008)' } });
   });
 });

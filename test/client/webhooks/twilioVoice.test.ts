@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { render } from '../../../activities/messaging/templates';
+import { render } from '../../../domain/messageTemplates';
 import type { Pool } from '../../../db/pool';
 import { testPool } from '../../support/db';
-import { buildTestServer, inboxRows, postTwilio, seedRequest, startProbeWorker, type ProbeWorker } from './surveyHarness';
+import { TWILIO_CONNECTION_OVERRIDES, twilioCallbackUrl } from '../../../providers/twilioCallbackUrl';
+import { twilioSignatureFor } from '../../../providers/twilioSignature';
+import { buildTestServer, inboxRows, postTwilio, PUBLIC_BASE_URL, seedRequest, startProbeWorker, TWILIO_TOKEN, type ProbeWorker } from './webhookApp';
 
 describe('Twilio voice webhooks', () => {
   let pool: Pool;
@@ -68,7 +70,7 @@ describe('Twilio voice webhooks', () => {
     [{ CallStatus: 'no-answer' }, 'no_answer'],
     [{ CallStatus: 'failed' }, 'failed'],
     [{ CallStatus: 'completed' }, 'refused'],
-    [{ AnsweredBy: 'machine_end_beep' }, 'machine'],
+    [{ CallStatus: 'completed', AnsweredBy: 'machine_end_beep' }, 'machine'],
   ])('status %j is the %s outcome', async (extra, outcome) => {
     const call = await surveyCall();
     const res = await postTwilio(app, '/webhooks/twilio/voice/status', callParams(call.callSid, extra as Record<string, string>));
@@ -96,5 +98,63 @@ describe('Twilio voice webhooks', () => {
     expect(await inboxRows(pool, call.requestId)).toHaveLength(0);
     const unknown = await postTwilio(app, '/webhooks/twilio/voice/gather', callParams('CAunknown', { Digits: '3' }));
     expect(unknown.statusCode).toBe(404);
+  });
+
+  it('a status callback that arrives before the call is recorded finds its request through the signed URL', async () => {
+    const req = await seedRequest(pool);
+    await probe.probe(req.requestId);
+    const callSid = `CA${randomBytes(16).toString('hex')}`; // no call_attempts row yet: placeSurveyCall has not returned
+    const res = await postTwilio(app, `/webhooks/twilio/voice/status?requestId=${req.requestId}`, callParams(callSid, { CallStatus: 'no-answer' }));
+    expect(res.statusCode).toBe(204);
+    const signals = await probe.waitForSignals(req.requestId, 1);
+    expect(signals[0]).toMatchObject({ signal: 'callOutcome', payload: { outcome: 'no_answer', callSid } });
+    expect((await pool.query('SELECT request_id, outcome FROM call_attempts WHERE call_sid = $1', [callSid])).rows).toEqual([{ request_id: req.requestId, outcome: 'no_answer' }]);
+    // The activity's own insert afterwards changes nothing.
+    await pool.query('INSERT INTO call_attempts (call_sid, request_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [callSid, req.requestId]);
+    expect((await pool.query('SELECT outcome FROM call_attempts WHERE call_sid = $1', [callSid])).rows).toEqual([{ outcome: 'no_answer' }]);
+  });
+
+  it('an asynchronous machine verdict decides nothing until the call ends: then it is the machine outcome', async () => {
+    const call = await surveyCall();
+    // The asynchronous AMD callback carries the verdict without a call status.
+    const amd = await postTwilio(app, '/webhooks/twilio/voice/status', { CallSid: call.callSid, AccountSid: 'ACtest', AnsweredBy: 'machine_end_beep', MachineDetectionDuration: '4120' });
+    expect(amd.statusCode).toBe(204);
+    expect(await inboxRows(pool, call.requestId)).toHaveLength(0);
+    await postTwilio(app, '/webhooks/twilio/voice/status', callParams(call.callSid, { CallStatus: 'completed', CallDuration: '27' }));
+    const signals = await probe.waitForSignals(call.requestId, 1);
+    expect(signals[0]).toMatchObject({ signal: 'callOutcome', payload: { eventId: `twilio-voice:${call.callSid}:status`, outcome: 'machine' } });
+  });
+
+  it('a keypad rating after an answering-machine verdict is the answer, stored and signalled', async () => {
+    const call = await surveyCall('en');
+    const amd = await postTwilio(app, '/webhooks/twilio/voice/status', { CallSid: call.callSid, AccountSid: 'ACtest', AnsweredBy: 'machine_start', MachineDetectionDuration: '2310' });
+    expect(amd.statusCode).toBe(204);
+    const gather = await postTwilio(app, '/webhooks/twilio/voice/gather', callParams(call.callSid, { Digits: '4', CallStatus: 'in-progress' }));
+    expect(gather.body).toContain(render('en', 'ivrThanks', {}));
+    // The call's end afterwards does not undo the answer.
+    await postTwilio(app, '/webhooks/twilio/voice/status', callParams(call.callSid, { CallStatus: 'completed' }));
+    const signals = await probe.waitForSignals(call.requestId, 1);
+    expect(signals).toEqual([{ signal: 'callOutcome', payload: { eventId: `twilio-voice:${call.callSid}:gather`, callSid: call.callSid, outcome: 'answered', rating: 4, at: expect.any(String) } }]);
+    expect((await pool.query('SELECT outcome, rating, answered_by FROM call_attempts WHERE call_sid = $1', [call.callSid])).rows).toEqual([{ outcome: 'answered', rating: 4, answered_by: 'machine_start' }]);
+    expect(await inboxRows(pool, call.requestId)).toHaveLength(1);
+  });
+
+  it('accepts callbacks signed (by the Twilio SDK) over the URL as we gave it, connection overrides included, and asks again with them', async () => {
+    const call = await surveyCall('ko');
+    const given = twilioCallbackUrl(PUBLIC_BASE_URL, '/webhooks/twilio/voice/gather', { requestId: call.requestId });
+    expect(given).toBe(`${PUBLIC_BASE_URL}/webhooks/twilio/voice/gather?requestId=${call.requestId}#${TWILIO_CONNECTION_OVERRIDES}`);
+    expect(TWILIO_CONNECTION_OVERRIDES).toMatch(/(^|&)rp=[^&]*5xx/);
+    const params = callParams(call.callSid, { Digits: '7' });
+    const path = `/webhooks/twilio/voice/gather?requestId=${call.requestId}`;
+    for (const signedUrl of [given, given.split('#')[0]!]) {
+      const res = await app.inject({
+        method: 'POST',
+        url: path,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignatureFor(TWILIO_TOKEN, signedUrl, params) },
+        payload: new URLSearchParams(params).toString(),
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain(`action="${given.replace(/&/g, '&amp;')}"`);
+    }
   });
 });

@@ -1,5 +1,5 @@
-import en from './templates/en.json';
-import ko from './templates/ko.json';
+import en from './en.json';
+import ko from './ko.json';
 
 export type Language = 'ko' | 'en';
 export type TemplateName = keyof typeof en;

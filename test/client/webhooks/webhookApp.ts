@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import net from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
@@ -6,6 +7,7 @@ import type { Pool } from '../../../db/pool';
 import { buildWebhookServer, type WebhookDeps } from '../../../client/webhooks/server';
 import { serviceRequestWorkflowId } from '../../../workflows/messages';
 import { seedNetwork } from '../../support/fixtures';
+import { freePort } from '../../support/ports';
 
 export const PUBLIC_BASE_URL = 'https://hooks.example.test';
 export const TWILIO_TOKEN = 'test-twilio-auth-token';
@@ -14,6 +16,10 @@ export const INBOUND_DOMAIN = 'reply.example.test';
 
 export { startProbeWorker, waitFor, type ProbeWorker } from './probeHarness';
 
+/**
+ * The one webhook-app fixture: the full server as main.ts builds it, with test secrets and a
+ * public URL, on the given Temporal client (a signal probe's, or an unreachable one).
+ */
 export async function buildTestServer(pool: Pool, temporal: Client, temporalConnection: Connection, overrides: Partial<WebhookDeps> = {}): Promise<FastifyInstance> {
   return buildWebhookServer({
     pool,
@@ -26,6 +32,49 @@ export async function buildTestServer(pool: Pool, temporal: Client, temporalConn
     signalTimeoutMs: 3000,
     ...overrides,
   });
+}
+
+/**
+ * A Temporal that cannot help: 'refused' is a port nobody listens on; 'hung' accepts connections
+ * and never answers (a frozen frontend, a black-holed network), so a lazy connection keeps dialling.
+ */
+export async function unreachableTemporal(kind: 'refused' | 'hung' = 'refused') {
+  let server: net.Server | undefined;
+  const sockets = new Set<net.Socket>();
+  let port: number;
+  if (kind === 'hung') {
+    server = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as net.AddressInfo).port;
+  } else {
+    port = await freePort();
+  }
+  // As the webhook server connects (client/temporal.ts): lazily, without gRPC-level retries.
+  const connection = Connection.lazy({ address: `127.0.0.1:${port}`, interceptors: [] });
+  return {
+    connection,
+    client: new Client({ connection }),
+    async close() {
+      await connection.close().catch(() => undefined);
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    },
+  };
+}
+
+/** The full server for routes that never signal (statistics): Temporal is simply not there. */
+export async function buildTestServerWithoutTemporal(pool: Pool, overrides: Omit<Partial<WebhookDeps>, 'settings'> & { settings?: Partial<WebhookDeps['settings']> } = {}): Promise<FastifyInstance> {
+  const temporal = await unreachableTemporal();
+  const { settings, ...rest } = overrides;
+  const app = await buildTestServer(pool, temporal.client, temporal.connection, {
+    settings: { publicBaseUrl: PUBLIC_BASE_URL, bodyLimitBytes: 64 * 1024, taskQueue: 'unused', ...settings },
+    ...rest,
+  });
+  app.addHook('onClose', () => temporal.close());
+  return app;
 }
 
 export interface SeededRequest {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Pool } from '../../db/pool';
+import { inTransaction, type Pool } from '../pool';
+import { acceptInbound } from './inbox';
 
 export type TokenPurpose = 'survey' | 'choice' | 'email-reply' | 'unsubscribe';
 
@@ -40,4 +41,21 @@ export async function findToken(pool: Pool, token: string, purpose: TokenPurpose
   );
   const r = rows[0];
   return r && { purpose: r.purpose, requestId: r.request_id, customerId: r.customer_id, expiresAt: r.expires_at, usedAt: r.used_at };
+}
+
+/**
+ * The web form's answer, stored in the inbox in the same transaction that uses up its single-use
+ * token: whoever sets used_at first owns the token; a double submit or a race finds it taken
+ * (undefined).
+ */
+export async function recordFormAnswer(pool: Pool, token: string, requestId: string, payload: Record<string, unknown>): Promise<number | undefined> {
+  return inTransaction(pool, async (db) => {
+    const used = await db.query(
+      `UPDATE access_tokens SET used_at = now() WHERE token_hash = $1 AND purpose = 'survey' AND used_at IS NULL AND expires_at > now() RETURNING request_id`,
+      [hashToken(token)],
+    );
+    if (used.rowCount === 0) return undefined;
+    const accepted = await acceptInbound(db, { source: 'web-form', eventId: hashToken(token), requestId, kind: 'survey-reply', payload });
+    return accepted.id;
+  });
 }

@@ -1,6 +1,6 @@
-import { inTransaction, type Pool } from '../db/pool';
-import { classifyReply } from '../domain/classification';
-import type { ReplyCategory, SurveyReply } from '../workflows/types';
+import { inTransaction, type Pool } from '../pool';
+import { classifyReply } from '../../domain/classification';
+import type { ReplyCategory, SurveyReply } from '../../workflows/types';
 
 /** What the durable inbox stored for a reply, normalised by the webhook that received it. */
 export interface InboxReplyPayload {
