@@ -6,7 +6,7 @@ import { visibleEmailText } from '../../../domain/classification/emailBody';
 import { deliverInbound } from '../inbox/deliver';
 import { acceptInbound, trimRaw } from '../inbox/store';
 import { htmlToText, messageIdIn, replyTokenIn } from '../parsing/emailReply';
-import { ratingOf } from '../parsing/replyRating';
+import { emailAnswerOf } from '../parsing/replyRating';
 import type { WebhookDeps } from '../server';
 import { answerStoredReply } from './replyAnswer';
 
@@ -62,7 +62,7 @@ export const sendgridInboundRoutes =
         kind: 'survey-reply',
         payload: {
           text,
-          ...ratingOf(text),
+          ...emailAnswerOf(text, fields.text ?? ''),
           raw: trimRaw({ from: fields.from, subject: fields.subject, spam_score: fields.spam_score, SPF: fields.SPF, dkim: fields.dkim, attachments: fields.attachments, attachmentFiles: files }),
         },
       });
