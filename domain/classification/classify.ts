@@ -139,7 +139,10 @@ export function classifyReply(input: ReplyInput, model: ReplyModel = REPLY_MODEL
 
   const features = replyFeatures(reading.modelText, reading);
   const scores = logJoint(model, features).map((s, c) => s / model.temperature + (REPLY_CATEGORIES[c] === reading.ruleCategory ? model.ruleBonus : 0));
-  const probabilities = softmax(scores);
+  // A rating is the customer's own verdict and sets a floor in precedence order: after a 1-2 the
+  // reply is at least a complaint, after a 5 at least delighted ("2, it's working now" is a complaint).
+  const floor = reading.rating === undefined ? REPLY_CATEGORIES.length - 1 : REPLY_CATEGORIES.indexOf(ratingCategory(reading.rating));
+  const probabilities = softmax(scores.map((s, c) => (c <= floor ? s : -Infinity)));
   let best = 0;
   for (let c = 1; c < probabilities.length; c++) if (probabilities[c]! > probabilities[best]!) best = c;
   const category = REPLY_CATEGORIES[best]!;

@@ -17,11 +17,13 @@ export interface RuleEvidence {
 
 /** How many times a rule feature is counted, so a few rule tokens weigh against many n-grams. */
 const RULE_WEIGHT = 3;
+/** Whole words count double: fewer of them than n-grams, and in English they carry the meaning. */
+const WORD_WEIGHT = 2;
 
 /**
  * The reply as a bag of hashed features: character 1- to 3-grams of the normalised text with its
  * spaces removed (so "불친절했어요" and "불 친절 했어요", endings and typos share most n-grams),
- * whole words (word boundaries matter in English), and the rules' evidence.
+ * whole words and word pairs (word boundaries matter in English), and the rules' evidence.
  */
 export function replyFeatures(text: string, evidence: RuleEvidence): Map<number, number> {
   const features = new Map<number, number>();
@@ -34,7 +36,9 @@ export function replyFeatures(text: string, evidence: RuleEvidence): Map<number,
   for (let n = 1; n <= 3; n++) {
     for (let i = 0; i + n <= compact.length; i++) add(`c${n}:${compact.slice(i, i + n).join('')}`);
   }
-  for (const word of normalised.split(/[\s.,!?~;:()"'/]+/)) if (word) add(`w:${word}`);
+  const words = normalised.split(/[\s.,!?~;:()"'/]+/).filter(Boolean);
+  for (const word of words) add(`w:${word}`, WORD_WEIGHT);
+  for (let i = 0; i + 1 < words.length; i++) add(`b:${words[i]} ${words[i + 1]}`);
   if (evidence.ruleCategory) add(`rule:${evidence.ruleCategory}`, RULE_WEIGHT);
   for (const vote of evidence.votes) add(`vote:${vote}`);
   if (evidence.rating !== undefined) add(`rating:${evidence.rating}`, RULE_WEIGHT);
