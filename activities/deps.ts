@@ -18,4 +18,6 @@ export interface ActivitySettings {
   defaultTimeZone: string;
   contactHours: { start: string; end: string };
   incentivePoints: number;
+  /** Replies classified with less confidence are stored with needs_review and reviewed by an agent. */
+  classifierReviewThreshold?: number;
 }

@@ -13,7 +13,7 @@ import { storeSurveyReply } from '../db/queries/surveyReplies';
  */
 export function createReplyActivities({ pool, gateways, log, settings }: ActivityDeps) {
   async function classifyAndStoreReply({ requestId, reply }: { requestId: string; reply: SurveyReply }) {
-    const category = await storeSurveyReply(pool, requestId, reply, false);
+    const category = await storeSurveyReply(pool, requestId, reply, false, settings.classifierReviewThreshold);
     return { category };
   }
 

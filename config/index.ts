@@ -86,6 +86,8 @@ export const configSchema = z.object({
   CONTACT_HOURS_END: clockTime('21:00'),
   SURVEY_CHANNEL_POLICY: z.enum(['email', 'sms']).default('email'),
   INCENTIVE_POINTS: z.coerce.number().int().min(0).default(500),
+  /** A reply classified with less confidence (0-1) is stored with needs_review and an agent task. */
+  CLASSIFIER_REVIEW_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
 
   CHOICE_TIMEOUT: duration('4h'),
   COMPLETION_SLA: duration('2d'),

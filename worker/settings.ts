@@ -10,5 +10,6 @@ export function activitySettings(config: Config): ActivitySettings {
     defaultTimeZone: config.DEFAULT_TIME_ZONE,
     contactHours: { start: config.CONTACT_HOURS_START, end: config.CONTACT_HOURS_END },
     incentivePoints: config.INCENTIVE_POINTS,
+    classifierReviewThreshold: config.CLASSIFIER_REVIEW_THRESHOLD,
   };
 }

@@ -4,7 +4,8 @@
  *   npm run --silent classify < replies.jsonl
  *
  * stdin: JSON Lines, each {"id", "channel": "sms"|"email"|"ivr"|"web", "text", "rating"?: 1..5}.
- * stdout: exactly one {"id", "category"} line per valid input line, in input order, nothing else.
+ * stdout: exactly one {"id", "category", "confidence"} line per valid input line, in input order,
+ * nothing else. confidence (0-1) is how sure the classifier is.
  * An invalid line is reported on stderr with its line number and offending fields, skipped, and
  * makes the exit code 1 once every valid line has been written.
  */
@@ -36,8 +37,8 @@ async function run(): Promise<number> {
     }
     const { id, channel, text, rating } = parsed.data;
     try {
-      const { category } = classifyReply({ channel, text, rating });
-      process.stdout.write(`${JSON.stringify({ id, category })}\n`);
+      const { category, confidence } = classifyReply({ channel, text, rating });
+      process.stdout.write(`${JSON.stringify({ id, category, confidence })}\n`);
     } catch (error) {
       report(`id ${JSON.stringify(id)}: ${(error as Error).message}`);
     }

@@ -1,17 +1,22 @@
 import { parseArgs } from 'node:util';
-import { closeTask, listTasks, TASK_STATUSES, takeTask, type AgentTask, type TaskChange } from '../../db/queries/agentTasks';
+import { closeTask, getTask, labelReviewedReply, listTasks, TASK_STATUSES, takeTask, type AgentTask, type LabelChange, type TaskChange } from '../../db/queries/agentTasks';
+import { REPLY_CATEGORIES } from '../../domain/classification';
 import { subcommand, EXIT_OK, EXIT_REFUSED, runAsMain, UsageError, withUsage, type CliDeps } from './support/cli';
 import { formatTable } from './support/table';
 import { oneOf, optionalText, positiveInteger, requiredText } from './support/values';
 
 const USAGE = `Usage: npm run tasks -- <command> [options] [--json]
   list  [--centre ID] [--status open|taken|closed|all]   (default: open and taken)
+  show  --task N                                        (the whole task, with the reply to review)
   take  --task N --agent NAME                            (an open task)
-  close --task N --resolution TEXT                       (a taken task)`;
+  close --task N --resolution TEXT                       (a taken task)
+  label --task N --agent NAME --category CATEGORY        (a review_classification task: your category
+        replaces the classifier's in the store and the statistics, and becomes labelled data)
+  categories: ${REPLY_CATEGORIES.join(', ')}`;
 
-const FLAGS_OF = { list: ['centre', 'status'], take: ['task', 'agent'], close: ['task', 'resolution'] } as const;
+const FLAGS_OF = { list: ['centre', 'status'], show: ['task'], take: ['task', 'agent'], close: ['task', 'resolution'], label: ['task', 'agent', 'category'] } as const;
 
-/** The agents' queue of complaints and usage questions (KR paragraph 62). */
+/** The agents' queue: complaints, usage questions, and replies to review (KR paragraph 62). */
 export async function run(argv: string[], deps: CliDeps): Promise<number> {
   return withUsage(deps, USAGE, async () => {
     const { values, positionals } = parseArgs({
@@ -24,11 +29,12 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
         task: { type: 'string' },
         agent: { type: 'string' },
         resolution: { type: 'string' },
+        category: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
     });
-    const command = subcommand(positionals, ['list', 'take', 'close'] as const);
-    for (const flag of ['centre', 'status', 'task', 'agent', 'resolution'] as const) {
+    const command = subcommand(positionals, ['list', 'show', 'take', 'close', 'label'] as const);
+    for (const flag of ['centre', 'status', 'task', 'agent', 'resolution', 'category'] as const) {
       if (values[flag] !== undefined && !(FLAGS_OF[command] as readonly string[]).includes(flag)) throw new UsageError(`--${flag} does not apply to ${command}`);
     }
     const print = (json: unknown, text: string) => deps.out(values.json ? JSON.stringify(json, null, 2) : text);
@@ -43,6 +49,18 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
     }
 
     const taskId = positiveInteger('task', values.task);
+    if (command === 'show') {
+      const task = await getTask(deps.pool(), taskId);
+      if (!task) throw new UsageError(`--task: no task with id ${taskId}`);
+      print(task, taskDetail(task));
+      return EXIT_OK;
+    }
+    if (command === 'label') {
+      const agent = requiredText('agent', values.agent, 100);
+      const category = oneOf('category', values.category, REPLY_CATEGORIES);
+      if (!category) throw new UsageError(`--category is required: one of ${REPLY_CATEGORIES.join(', ')}`);
+      return reportLabel(taskId, category, await labelReviewedReply(deps.pool(), { taskId, agent, category }), deps, print);
+    }
     if (command === 'take') {
       const agent = requiredText('agent', values.agent, 100);
       return report(command, taskId, await takeTask(deps.pool(), { taskId, agent }), deps, print);
@@ -74,6 +92,47 @@ function report(command: 'take' | 'close', taskId: number, change: TaskChange, d
       print(change.task, command === 'take' ? `Task ${taskId} taken by ${change.task.assignee}.` : `Task ${taskId} closed.`);
       return EXIT_OK;
   }
+}
+
+function reportLabel(taskId: number, category: string, change: LabelChange, deps: CliDeps, print: (json: unknown, text: string) => void): number {
+  switch (change.outcome) {
+    case 'not_found':
+      throw new UsageError(`--task: no task with id ${taskId}`);
+    case 'not_a_review':
+      deps.err(`Refused: task ${taskId} is a ${change.task.kind} task; only review_classification tasks take a label.`);
+      return EXIT_REFUSED;
+    case 'wrong_status': {
+      const { task } = change;
+      const why = task.status === 'closed' ? `it is already closed (${task.resolution ?? 'no resolution'})` : `${task.assignee} has taken it`;
+      deps.err(`Refused: cannot label task ${taskId}: ${why}.`);
+      return EXIT_REFUSED;
+    }
+    case 'unchanged':
+      print(change.task, `Task ${taskId} is already labelled ${category}; nothing changed.`);
+      return EXIT_OK;
+    case 'done':
+      print(change.task, `Reply ${change.task.replyId} labelled ${category} (the classifier said ${change.previous}); task ${taskId} closed.`);
+      return EXIT_OK;
+  }
+}
+
+function taskDetail(t: AgentTask): string {
+  const lines: [string, unknown][] = [
+    ['task', t.id],
+    ['kind', t.kind],
+    ['status', t.status],
+    ['centre', t.centreId],
+    ['request', t.requestId],
+    ['reply', t.replyId],
+    ['assignee', t.assignee],
+    ['created', t.createdAt.toISOString()],
+    ['resolution', t.resolution],
+    ['summary', t.summary],
+  ];
+  return lines
+    .filter(([, value]) => value !== null && value !== undefined)
+    .map(([name, value]) => `${name.padEnd(11)}${String(value)}`)
+    .join('\n');
 }
 
 function taskTable(tasks: AgentTask[]): string {

@@ -1,6 +1,9 @@
-import { ratingCategory, strongestCategory, type ReplyCategory } from './categories';
+import { ratingCategory, REPLY_CATEGORIES, strongestCategory, type ReplyCategory } from './categories';
 import { visibleEmailText } from './emailBody';
+import { replyFeatures } from './features';
+import { extractGradedItems, type GradedAnswers } from './gradedItems';
 import { cueSignal, findCues } from './matcher';
+import { logJoint, REPLY_MODEL, softmax, type ReplyModel } from './model';
 import { normalizeText } from './normalize';
 import { extractRating } from './rating';
 
@@ -16,27 +19,49 @@ export interface ReplyInput {
 
 export interface ReplyClassification {
   readonly category: ReplyCategory;
+  /** How sure the classifier is, 0-1 (the probability of the chosen category). */
+  readonly confidence: number;
   readonly rating?: number;
+  /** Graded items answered in the text (email, SMS): the same keys the web form stores. */
+  readonly items: GradedAnswers;
   /** The customer's own words: for email, without the quoted survey and signature. */
   readonly cleanedText: string;
-  /** Rules that fired, for audit. Rule ids only, never the customer's text. */
+  /** Rules that fired and how the model decided, for audit. Never the customer's text. */
   readonly signals: string[];
 }
 
-/** With no evidence at all (an empty reply), the customer at least answered: neutral. */
+/** What the rules read in a reply: its rating, graded items and cue votes. */
+export interface RuleReading {
+  readonly cleanedText: string;
+  /** The text with a leading score removed. */
+  readonly body: string;
+  readonly rating?: number;
+  readonly items: GradedAnswers;
+  readonly votes: ReplyCategory[];
+  readonly ruleCategory?: ReplyCategory;
+  readonly negated: boolean;
+  /** Ids of the cues read as negated ("not leaking", "한 번도 안 멈췄어요"). */
+  readonly negatedCues: string[];
+  /** The normalised body with negated cues blanked, for the model: "noise" in "no noise" is no fault. */
+  readonly modelText: string;
+  readonly signals: string[];
+}
+
+/** With no words and no rating (an empty email), the customer at least answered: neutral, unsure. */
 const DEFAULT_CATEGORY: ReplyCategory = 'satisfied';
 
 /**
- * Sorts a survey reply into one category. Every rating and text cue votes for a category and
- * the highest-precedence vote wins (see REPLY_CATEGORIES), so "5, but the noise is back" is a
- * repeat failure and "4, he was rude" a complaint. Pure and deterministic.
+ * The rules: a rating (given, graded "overall", or typed), graded items, and lexicon cues with
+ * negation. Every rating and cue votes for a category; the highest-precedence vote is the rules'
+ * verdict (see REPLY_CATEGORIES), so "5, but the noise is back" reads as a repeat failure.
  */
-export function classifyReply(input: ReplyInput): ReplyClassification {
+export function readReply(input: ReplyInput): RuleReading {
   if (input.rating !== undefined && !(Number.isInteger(input.rating) && input.rating >= 1 && input.rating <= 5)) {
     throw new RangeError(`rating must be an integer from 1 to 5, got ${input.rating}`);
   }
   const rawText = input.text ?? '';
   const cleanedText = input.channel === 'email' ? visibleEmailText(rawText) : rawText.trim();
+  const items = input.channel === 'email' || input.channel === 'sms' ? extractGradedItems(rawText) : {};
 
   const signals: string[] = [];
   const votes: ReplyCategory[] = [];
@@ -44,6 +69,9 @@ export function classifyReply(input: ReplyInput): ReplyClassification {
   let body = cleanedText;
   if (rating !== undefined) {
     signals.push(`rating:given:${rating}->${ratingCategory(rating)}`);
+  } else if (items.overall !== undefined) {
+    rating = items.overall;
+    signals.push(`rating:graded-overall:${rating}->${ratingCategory(rating)}`);
   } else {
     const extracted = extractRating(cleanedText);
     if (extracted) {
@@ -53,16 +81,71 @@ export function classifyReply(input: ReplyInput): ReplyClassification {
     }
   }
   if (rating !== undefined) votes.push(ratingCategory(rating));
+  const graded = Object.keys(items);
+  if (graded.length > 0) signals.push(`items:${graded.sort().join(',')}`);
 
-  for (const cue of findCues(normalizeText(body))) {
+  // "Fixed: no" (or a 1-2 for the fixed item) says the fault came back or was never fixed.
+  if (items.fixed !== undefined && items.fixed <= 2) {
+    votes.push('repeat_failure');
+    signals.push('items:fixed-low->repeat_failure');
+  }
+
+  const normalised = normalizeText(body);
+  let modelText = normalised;
+  const negatedCues: string[] = [];
+  for (const cue of findCues(normalised)) {
     signals.push(cueSignal(cue));
+    if (cue.negated) {
+      negatedCues.push(cue.id);
+      modelText = `${modelText.slice(0, cue.start)}${' '.repeat(cue.end - cue.start)}${modelText.slice(cue.end)}`;
+    }
     if (cue.category) votes.push(cue.category);
   }
+  const ruleCategory = strongestCategory(votes);
+  return {
+    cleanedText,
+    body,
+    ...(rating !== undefined ? { rating } : {}),
+    items,
+    votes,
+    ...(ruleCategory ? { ruleCategory } : {}),
+    negated: negatedCues.length > 0,
+    negatedCues,
+    modelText,
+    signals,
+  };
+}
 
-  let category = strongestCategory(votes);
-  if (!category) {
-    category = DEFAULT_CATEGORY;
-    signals.push(`default:no-evidence->${DEFAULT_CATEGORY}`);
+/** Whether the words add anything to a rating: letters, digits or emoji, not only punctuation. */
+const hasWords = (text: string): boolean => /[\p{L}\p{N}\p{Extended_Pictographic}]/u.test(text);
+
+/**
+ * Sorts a survey reply into one category, with a confidence. The rules read what they are sure
+ * of (ratings, graded items, cues, negation); the trained model reads the words as character
+ * n-grams, with the rules' findings among its features, and the rules' verdict gets a bonus tuned
+ * on held-out data. A bare rating needs no model. Pure and deterministic.
+ */
+export function classifyReply(input: ReplyInput, model: ReplyModel = REPLY_MODEL): ReplyClassification {
+  const reading = readReply(input);
+  const { cleanedText, items, signals } = reading;
+  const base = { ...(reading.rating !== undefined ? { rating: reading.rating } : {}), items, cleanedText };
+
+  if (!hasWords(reading.body) && Object.keys(items).length === 0) {
+    if (reading.rating !== undefined) {
+      return { ...base, category: ratingCategory(reading.rating), confidence: 1, signals: [...signals, 'decided:rating-only'] };
+    }
+    return { ...base, category: DEFAULT_CATEGORY, confidence: 0, signals: [...signals, `default:no-evidence->${DEFAULT_CATEGORY}`] };
   }
-  return { category, ...(rating !== undefined ? { rating } : {}), cleanedText, signals };
+
+  const features = replyFeatures(reading.modelText, reading);
+  const scores = logJoint(model, features).map((s, c) => s / model.temperature + (REPLY_CATEGORIES[c] === reading.ruleCategory ? model.ruleBonus : 0));
+  // A rating is the customer's own verdict and sets a floor in precedence order: after a 1-2 the
+  // reply is at least a complaint, after a 5 at least delighted ("2, it's working now" is a complaint).
+  const floor = reading.rating === undefined ? REPLY_CATEGORIES.length - 1 : REPLY_CATEGORIES.indexOf(ratingCategory(reading.rating));
+  const probabilities = softmax(scores.map((s, c) => (c <= floor ? s : -Infinity)));
+  let best = 0;
+  for (let c = 1; c < probabilities.length; c++) if (probabilities[c]! > probabilities[best]!) best = c;
+  const category = REPLY_CATEGORIES[best]!;
+  const confidence = Math.round(probabilities[best]! * 1000) / 1000;
+  return { ...base, category, confidence, signals: [...signals, `model:${category}:${confidence}`] };
 }

@@ -2,11 +2,14 @@ export { REPLY_CATEGORIES, isReplyCategory, ratingCategory, strongestCategory, t
 export {
   REPLY_CHANNELS,
   classifyReply,
+  readReply,
   type ReplyChannel,
   type ReplyClassification,
   type ReplyInput,
+  type RuleReading,
 } from './classify';
 export { visibleEmailText } from './emailBody';
+export { extractGradedItems, GRADED_ITEMS, type GradedAnswers, type GradedItem } from './gradedItems';
 export { extractRating, type ExtractedRating } from './rating';
 export {
   describeZodError,

@@ -6,7 +6,7 @@ import { deliverInbound, type DeliveryDeps } from '../inbox/deliver';
 import { htmlToText, messageIdIn, replyTokenIn } from '../parsing/emailReply';
 import type { InboundParseBody } from '../parsing/inboundParse';
 import { trimRaw } from '../parsing/rawPayload';
-import { ratingOf } from '../parsing/replyRating';
+import { emailAnswerOf } from '../parsing/replyRating';
 
 /**
  * An email reply as SendGrid delivered it, stored whatever it holds: the reply-to address
@@ -28,7 +28,7 @@ export async function acceptEmailReply(deps: DeliveryDeps & { inboundEmailDomain
     requestId: record?.requestId ?? null,
     kind: 'survey-reply',
     payload: {
-      ...(text !== undefined ? { text, ...ratingOf(text) } : {}),
+      ...(text !== undefined ? { text, ...emailAnswerOf(text, fields.text ?? '') } : {}),
       raw: trimRaw({
         from: fields.from,
         to: fields.to,

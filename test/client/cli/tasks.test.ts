@@ -70,11 +70,69 @@ describe('tasks CLI', () => {
     [['list', '--status', 'pending'], '--status must be one of open, taken, closed, all, got "pending"'],
     [['list', '--agent', 'Kim'], '--agent does not apply to list'],
     [['assign', '--task', '1'], 'unknown command "assign"'],
+    [['label', '--task', '1', '--agent', 'Kim', '--category', 'angry'], '--category must be one of repeat_failure, usage_question, complaint, delighted, satisfied, got "angry"'],
+    [['label', '--task', '1', '--agent', 'Kim'], '--category is required'],
+    [['show', '--task', '1', '--agent', 'Kim'], '--agent does not apply to show'],
   ])('refuses %j with exit code 2', async (argv, message) => {
     const io = captured(pool);
     expect(await run(argv, io.deps)).toBe(2);
     expect(io.stderr()).toContain(message);
     expect(io.stderr()).toContain('Usage: npm run tasks');
     expect(io.poolUses()).toBe(0);
+  });
+
+  describe('reviewing a classification', () => {
+    /** A stored reply the classifier was unsure of, with its open review task. */
+    async function seedReview(text: string) {
+      const customerId = await seedCustomer(pool, network);
+      const requestId = await seedRequest(pool, network, { customerId });
+      const reply = await pool.query(
+        `INSERT INTO survey_replies (request_id, channel, text, category, classified_category, confidence, needs_review, received_at)
+         VALUES ($1, 'sms', $2, 'satisfied', 'satisfied', 0.41, true, now()) RETURNING id`,
+        [requestId, text],
+      );
+      const task = await pool.query(
+        `INSERT INTO agent_tasks (request_id, service_centre_id, kind, reply_id, summary) VALUES ($1, $2, 'review_classification', $3, $4) RETURNING id`,
+        [requestId, network.centreId, reply.rows[0].id, `review the classification: satisfied (confidence 0.41) — "${text}"`],
+      );
+      return { taskId: String(task.rows[0].id), replyId: Number(reply.rows[0].id) };
+    }
+
+    it('shows the reply to review and takes the agent label, once', async () => {
+      const { taskId, replyId } = await seedReview('와 진짜 일찍도 오셨네요^^');
+      const show = captured(pool);
+      expect(await run(['show', '--task', taskId], show.deps)).toBe(0);
+      expect(show.stdout()).toMatch(/kind\s+review_classification/);
+      expect(show.stdout()).toContain('"와 진짜 일찍도 오셨네요^^"');
+      expect(show.stdout()).toMatch(new RegExp(`reply\\s+${replyId}`));
+
+      const label = captured(pool);
+      expect(await run(['label', '--task', taskId, '--agent', 'Kim Minji', '--category', 'complaint'], label.deps)).toBe(0);
+      expect(label.stdout()).toBe(`Reply ${replyId} labelled complaint (the classifier said satisfied); task ${taskId} closed.`);
+      const stored = await pool.query('SELECT category, classified_category, needs_review, labelled_by FROM survey_replies WHERE id = $1', [replyId]);
+      expect(stored.rows[0]).toEqual({ category: 'complaint', classified_category: 'satisfied', needs_review: false, labelled_by: 'Kim Minji' });
+
+      const again = captured(pool);
+      expect(await run(['label', '--task', taskId, '--agent', 'Kim Minji', '--category', 'complaint'], again.deps)).toBe(0);
+      expect(again.stdout()).toBe(`Task ${taskId} is already labelled complaint; nothing changed.`);
+
+      const other = captured(pool);
+      expect(await run(['label', '--task', taskId, '--agent', 'Park', '--category', 'delighted'], other.deps)).toBe(1);
+      expect(other.stderr()).toBe(`Refused: cannot label task ${taskId}: it is already closed (labelled complaint).`);
+      expect((await pool.query('SELECT category FROM survey_replies WHERE id = $1', [replyId])).rows[0].category).toBe('complaint');
+    });
+
+    it('refuses a label on a task another agent has taken, and on a task that is not a review', async () => {
+      const { taskId } = await seedReview('음');
+      await run(['take', '--task', taskId, '--agent', 'Lee'], captured(pool).deps);
+      const io = captured(pool);
+      expect(await run(['label', '--task', taskId, '--agent', 'Park', '--category', 'satisfied'], io.deps)).toBe(1);
+      expect(io.stderr()).toBe(`Refused: cannot label task ${taskId}: Lee has taken it.`);
+
+      const complaintTask = await seedTask('complaint');
+      const wrong = captured(pool);
+      expect(await run(['label', '--task', complaintTask, '--agent', 'Park', '--category', 'satisfied'], wrong.deps)).toBe(1);
+      expect(wrong.stderr()).toBe(`Refused: task ${complaintTask} is a complaint task; only review_classification tasks take a label.`);
+    });
   });
 });

