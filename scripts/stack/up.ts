@@ -7,6 +7,7 @@ import { createPool } from '../../db/pool';
 import { seedDemoData } from '../demo/demoData';
 import { startSimulator } from '../demo/simulator';
 import { startProcess, type ManagedProcess } from './childProcess';
+import { stackKind, startClusterTemporal, workerProcesses } from './cluster/clusterStack';
 import { loadOrCreateDevSecrets } from './devSecrets';
 import { startTemporalDevServer } from './temporalDevServer';
 
@@ -36,9 +37,10 @@ async function main() {
 
   const cli = process.env.TEMPORAL_CLI;
   if (!cli) throw new Error('TEMPORAL_CLI is not set: start the stack with `make up`');
+  const stack = stackKind(process.env);
   const [host, port] = config.TEMPORAL_ADDRESS.split(':');
   const localTemporal = host === 'localhost' || host === '127.0.0.1';
-  if (localTemporal) {
+  if (localTemporal && stack === 'dev') {
     const server = await startTemporalDevServer({ cli, port: Number(port ?? 7233), uiPort: config.TEMPORAL_UI_PORT, dbFile: path.join(dataDir, 'temporal.sqlite') });
     stops.push({ name: 'temporal', stop: server.stop });
     log.info({ address: server.address }, 'temporal dev server ready');
@@ -46,6 +48,12 @@ async function main() {
 
   const database = await provideDatabase(config, log);
   stops.push({ name: 'postgres', stop: database.stop });
+  // The cluster keeps its state in PostgreSQL, so it starts once the database is up.
+  if (localTemporal && stack === 'cluster') {
+    const cluster = await startClusterTemporal({ databaseUrl: database.url, dataDir, frontendPort: Number(port ?? 7233), uiPort: config.TEMPORAL_UI_PORT, namespace: config.TEMPORAL_NAMESPACE });
+    stops.push({ name: 'temporal', stop: cluster.stop });
+    log.info({ address: cluster.address, metrics: cluster.metricsUrl }, 'temporal cluster ready');
+  }
   const pool = createPool(database.url, 4);
   stops.push({ name: 'pool', stop: () => pool.end() });
   await seedDemoData(pool, { now: new Date(), technicianSecret: secrets.TECHNICIAN_TOKEN_SECRET });
@@ -59,8 +67,9 @@ async function main() {
       void stopAll(1);
     }
   };
-  for (const [name, entry] of [['worker', 'worker/main.ts'], ['webhooks', 'client/webhooks/main.ts']] as const) {
-    const child = startProcess(name, tsx, [entry], childEnv, exitedEarly(name));
+  const processes = [...workerProcesses(stack).map((w) => ({ ...w, entry: 'worker/main.ts' })), { name: 'webhooks', entry: 'client/webhooks/main.ts', env: {} }];
+  for (const { name, entry, env: own } of processes) {
+    const child = startProcess(name, tsx, [entry], { ...childEnv, ...own }, exitedEarly(name));
     children.push(child);
     stops.push(child);
   }

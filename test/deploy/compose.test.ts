@@ -5,6 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configSchema, loadConfig } from '../../config';
+import { CLUSTER } from '../../scripts/stack/cluster/settings';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/searchAttributes';
 
 // The deployment files are checked statically: this machine and CI have no Docker daemon, and a
@@ -293,6 +294,35 @@ describe('docker-compose.yml', () => {
     expect(env.POSTGRES_USER).toBe(pg.POSTGRES_USER);
     expect(env.POSTGRES_PWD).toBe(pg.POSTGRES_PASSWORD);
     expect(environmentOf(service('temporal-ui')).TEMPORAL_ADDRESS).toBe('temporal:7233');
+  });
+
+  it('runs the Temporal of the cluster stack: same versions, shards, pools and dynamic config', () => {
+    // `make up STACK=cluster` builds these versions (scripts/ensure-cluster.sh) and configures them
+    // from scripts/stack/cluster/settings.ts; the images must be the same release.
+    const ensureScript = readFileSync(path.join(root, 'scripts/ensure-cluster.sh'), 'utf8');
+    expect(ensureScript).toContain(`server_version="v${CLUSTER.serverVersion}"`);
+    expect(ensureScript).toContain(`ui_version="v${CLUSTER.uiVersion}"`);
+    expect(service('temporal').image).toBe(`temporalio/auto-setup:${CLUSTER.serverVersion}`);
+    expect(service('temporal-admin-tools').image).toMatch(new RegExp(`^temporalio/admin-tools:${CLUSTER.serverVersion.replace(/\./g, '\\.')}-`));
+    expect(service('temporal-ui').image).toBe(`temporalio/ui:${CLUSTER.uiVersion}`);
+
+    const env = environmentOf(service('temporal'));
+    expect(env.DB).toBe(CLUSTER.sqlPlugin);
+    expect(env).toMatchObject({
+      NUM_HISTORY_SHARDS: String(CLUSTER.numHistoryShards),
+      SQL_MAX_CONNS: String(CLUSTER.persistencePool.maxConns),
+      SQL_MAX_IDLE_CONNS: String(CLUSTER.persistencePool.maxIdleConns),
+      SQL_VIS_MAX_CONNS: String(CLUSTER.visibilityPool.maxConns),
+      SQL_VIS_MAX_IDLE_CONNS: String(CLUSTER.visibilityPool.maxIdleConns),
+      DEFAULT_NAMESPACE_RETENTION: `${CLUSTER.namespaceRetentionHours}h`,
+    });
+    const dynamicConfig = (service('temporal').volumes ?? [])
+      .map((v) => (typeof v === 'string' ? v.split(':') : [v.source ?? '', v.target]))
+      .find(([, target]) => target === env.DYNAMIC_CONFIG_FILE_PATH);
+    expect(dynamicConfig, 'the dynamic config file mounted where DYNAMIC_CONFIG_FILE_PATH points').toBeDefined();
+    expect(path.normalize(dynamicConfig![0]!)).toBe(path.normalize(CLUSTER.dynamicConfigFile));
+    const keys = Object.keys(parse(readFileSync(path.join(root, CLUSTER.dynamicConfigFile), 'utf8')) as object);
+    expect(keys).toContain('system.forceSearchAttributesCacheRefreshOnRead');
   });
 
   it('creates the app database and role named in DATABASE_URL on first start', () => {

@@ -40,7 +40,16 @@ type Network = Awaited<ReturnType<typeof seedNetwork>>;
 const DAY_MS = 86_400_000;
 const INBOUND_DOMAIN = 'reply.test';
 
-describe('service request end to end (real activities, PostgreSQL, Temporal dev server, webhooks)', () => {
+/**
+ * Both Temporal stacks `make up` can run: the dev server, and the cluster (the real server on
+ * PostgreSQL with SQL visibility, as deployed) when `make test` has built it.
+ */
+const stacks = [
+  { stack: 'Temporal dev server', address: inject('temporalAddress') },
+  ...(inject('clusterTemporalAddress') ? [{ stack: 'Temporal cluster on PostgreSQL', address: inject('clusterTemporalAddress') }] : []),
+];
+
+describe.each(stacks)('service request end to end (real activities, PostgreSQL, $stack, webhooks)', ({ address }) => {
   const taskQueue = `e2e-${randomBytes(6).toString('hex')}`;
   const sealingKey = randomBytes(32).toString('base64');
   const twilioAuthToken = randomBytes(16).toString('hex');
@@ -64,7 +73,6 @@ describe('service request end to end (real activities, PostgreSQL, Temporal dev 
     } catch {
       // Already installed in this test process: keep that one.
     }
-    const address = inject('temporalAddress');
     pool = createPool(inject('databaseUrl'), 10);
     connection = await Connection.connect({ address });
     client = new Client({ connection });
@@ -127,7 +135,7 @@ describe('service request end to end (real activities, PostgreSQL, Temporal dev 
   function configFor(overrides: Record<string, string> = {}): Config {
     return loadConfig({
       LOG_LEVEL: 'silent',
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_ADDRESS: address,
       TEMPORAL_TASK_QUEUE: taskQueue,
       PUBLIC_BASE_URL: baseUrl,
       PII_SEALING_KEY: sealingKey,
@@ -440,7 +448,14 @@ describe('service request end to end (real activities, PostgreSQL, Temporal dev 
     expect(finalState.progress.map((p) => p.status)).toEqual(['en_route', 'arrived', 'working', 'completed']);
     expect(finalState).toMatchObject({ stage: 'closed', replyChannel: 'email', replyCategory: 'delighted', incentivePoints: 500, closeReason: 'answered' });
 
-    // The operator's view: filterable search attributes; no contact details anywhere in Temporal.
+    // The operator's view: filterable search attributes (a visibility query by stage finds the
+    // request); no contact details anywhere in Temporal.
+    const listed = await waitFor('the request in a visibility query by stage', async () => {
+      const ids: string[] = [];
+      for await (const w of client.workflow.list({ query: `ServiceRequestStage = "closed" AND WorkflowId = "${handle.workflowId}"` })) ids.push(w.workflowId);
+      return ids.length > 0 ? ids : undefined;
+    });
+    expect(listed).toEqual([handle.workflowId]);
     const description = await handle.describe();
     expect(description.status.name).toBe('COMPLETED');
     expect(description.typedSearchAttributes.get(ServiceRequestStageKey)).toBe('closed');
