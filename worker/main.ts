@@ -7,6 +7,7 @@ import { migrateToLatest } from '../db/migrate';
 import { createGateways } from '../providers';
 import { activitySettings } from './settings';
 import { createServiceWorker } from './createWorker';
+import { installWorkerRuntime } from './runtime';
 
 /**
  * The worker process: runs the service-request workflows and their activities. SIGINT/SIGTERM
@@ -18,6 +19,7 @@ async function main() {
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required for the worker (the stack script sets it for the embedded database)');
   await migrateToLatest(config.DATABASE_URL, log);
   const pool = createPool(config.DATABASE_URL);
+  installWorkerRuntime(log, { metricsBindAddress: config.WORKER_METRICS_ADDRESS });
   const connection = await NativeConnection.connect({
     address: config.TEMPORAL_ADDRESS,
     tls: config.TEMPORAL_TLS || Boolean(config.TEMPORAL_API_KEY),

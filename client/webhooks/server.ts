@@ -13,6 +13,8 @@ import { twilioVoiceRoutes } from './routes/twilioVoice';
 import { unsubscribeRoutes } from './routes/unsubscribe';
 import { technicianRoutes } from './routes/technicians';
 import { statisticsRoutes } from './routes/statistics';
+import { metricsRoutes } from './routes/metrics';
+import { createWebhookMetrics } from '../metrics/webhookMetrics';
 
 export interface WebhookDeps {
   pool: Pool;
@@ -53,6 +55,8 @@ export async function buildWebhookServer(deps: WebhookDeps): Promise<FastifyInst
     // Behind a proxy the public URL differs from the local one; signatures use the configured base.
     trustProxy: true,
   });
+  const metrics = createWebhookMetrics(deps.pool);
+  metrics.observeRequests(app);
   await app.register(formbody);
   await app.register(healthRoutes(deps));
   await app.register(twilioVoiceRoutes(deps));
@@ -64,5 +68,6 @@ export async function buildWebhookServer(deps: WebhookDeps): Promise<FastifyInst
   await app.register(choiceRoutes(deps));
   await app.register(technicianRoutes(deps));
   await app.register(statisticsRoutes({ pool: deps.pool, accessToken: deps.settings.operatorAccessToken, timeZone: deps.settings.timeZone }));
+  await app.register(metricsRoutes({ metrics, accessToken: deps.settings.operatorAccessToken }));
   return app;
 }

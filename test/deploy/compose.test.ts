@@ -23,6 +23,9 @@ const APP_SERVICES = ['worker', 'webhooks'] as const;
 
 // Any 32 bytes will do: the key is only checked for its length.
 const DUMMY_PII_SEALING_KEY = Buffer.alloc(32, 7).toString('base64');
+const DUMMY_OPERATOR_ACCESS_TOKEN = 'operator-token-for-the-compose-test';
+/** The variables compose requires, and nothing else set in the shell. */
+const REQUIRED_ENV = { PII_SEALING_KEY: DUMMY_PII_SEALING_KEY, OPERATOR_ACCESS_TOKEN: DUMMY_OPERATOR_ACCESS_TOKEN };
 
 type Env = Record<string, string | undefined>;
 
@@ -40,11 +43,14 @@ interface Service {
   depends_on?: string[] | Record<string, DependsOn>;
   healthcheck?: { test?: string | string[]; disable?: boolean };
   volumes?: (string | { source?: string; target: string })[];
+  profiles?: string[];
+  secrets?: (string | { source: string; target?: string })[];
 }
 
 interface ComposeFile {
   version?: unknown;
   services: Record<string, Service>;
+  secrets?: Record<string, { environment?: string; file?: string }>;
 }
 
 /** Compose's variable substitution, for the forms this project uses. */
@@ -91,8 +97,8 @@ function interpolateAll<T>(node: T, env: Env): T {
 const composeText = readFileSync(composePath, 'utf8');
 // Merge keys (`<<: *app-environment`) are YAML 1.1; compose resolves them, so must the parser.
 const raw = parse(composeText, { merge: true }) as ComposeFile;
-/** The file as compose sees it with nothing set in the shell but the one required variable. */
-const compose = interpolateAll(raw, { PII_SEALING_KEY: DUMMY_PII_SEALING_KEY });
+/** The file as compose sees it with nothing set in the shell but the required variables. */
+const compose = interpolateAll(raw, REQUIRED_ENV);
 
 function service(name: string): Service {
   const s = compose.services[name];
@@ -173,8 +179,13 @@ describe('docker-compose.yml', () => {
 
   it('has the whole production-like stack', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
-      ['postgresql', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'webhooks', 'worker'].sort(),
+      ['postgresql', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'webhooks', 'worker', 'prometheus', 'grafana'].sort(),
     );
+    // Monitoring is opt-in: `docker compose up` alone starts the application stack.
+    for (const name of ['prometheus', 'grafana']) expect(service(name).profiles, name).toEqual(['metrics']);
+    for (const name of ['postgresql', 'temporal', 'temporal-admin-tools', 'temporal-ui', ...APP_SERVICES]) {
+      expect(service(name).profiles, name).toBeUndefined();
+    }
   });
 
   it('pins every image it pulls', () => {
@@ -269,8 +280,55 @@ describe('docker-compose.yml', () => {
     expect(publishedPorts(service('webhooks')).map((p) => p.target)).toContain(webhookConfig.WEBHOOK_PORT);
   });
 
-  it('refuses to start without PII_SEALING_KEY', () => {
-    expect(() => interpolateAll(raw, {})).toThrow(/PII_SEALING_KEY/);
+  it('refuses to start without PII_SEALING_KEY or OPERATOR_ACCESS_TOKEN', () => {
+    expect(() => interpolateAll(raw, { OPERATOR_ACCESS_TOKEN: DUMMY_OPERATOR_ACCESS_TOKEN })).toThrow(/PII_SEALING_KEY/);
+    expect(() => interpolateAll(raw, { PII_SEALING_KEY: DUMMY_PII_SEALING_KEY })).toThrow(/OPERATOR_ACCESS_TOKEN/);
+    expect(() => interpolateAll(raw, { ...REQUIRED_ENV, OPERATOR_ACCESS_TOKEN: '' })).toThrow(/OPERATOR_ACCESS_TOKEN/);
+    for (const name of APP_SERVICES) expect(environmentOf(service(name)).OPERATOR_ACCESS_TOKEN, name).toBe(DUMMY_OPERATOR_ACCESS_TOKEN);
+  });
+
+  it('has Prometheus scrape every metrics endpoint the services open, with the operators\' token', () => {
+    const prometheus = parse(readFileSync(path.join(root, 'deploy/prometheus/prometheus.yml'), 'utf8')) as {
+      scrape_configs: {
+        job_name: string;
+        metrics_path?: string;
+        authorization?: { credentials_file?: string };
+        static_configs?: { targets: string[] }[];
+        dns_sd_configs?: { names: string[]; port: number }[];
+      }[];
+    };
+    const job = (name: string) => prometheus.scrape_configs.find((j) => j.job_name === name)!;
+    const webhooks = loadConfig(environmentOf(service('webhooks')));
+    expect(job('webhooks').static_configs?.[0]?.targets).toEqual([`webhooks:${webhooks.WEBHOOK_PORT}`]);
+    // The token reaches Prometheus as a compose secret taken from OPERATOR_ACCESS_TOKEN.
+    const secretName = job('webhooks').authorization?.credentials_file?.replace('/run/secrets/', '');
+    expect(compose.secrets?.[secretName!]?.environment).toBe('OPERATOR_ACCESS_TOKEN');
+    expect(service('prometheus').secrets).toContain(secretName);
+    const worker = loadConfig(environmentOf(service('worker')));
+    expect(worker.WORKER_METRICS_ADDRESS).toMatch(/^0\.0\.0\.0:\d+$/);
+    expect(job('workers').dns_sd_configs?.[0]).toMatchObject({ names: ['worker'], port: Number(worker.WORKER_METRICS_ADDRESS!.split(':')[1]) });
+    const temporalMetricsPort = environmentOf(service('temporal')).PROMETHEUS_ENDPOINT?.split(':')[1];
+    expect(job('temporal').static_configs?.[0]?.targets).toEqual([`temporal:${temporalMetricsPort}`]);
+  });
+
+  it('gives Grafana the Prometheus data source and the dashboard', () => {
+    const dashboard = JSON.parse(readFileSync(path.join(root, 'deploy/grafana/dashboards/service-followup.json'), 'utf8')) as {
+      panels: { type: string; datasource?: { uid: string }; targets?: { expr: string }[] }[];
+    };
+    const datasources = parse(readFileSync(path.join(root, 'deploy/grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as {
+      datasources: { uid: string; url: string }[];
+    };
+    expect(datasources.datasources[0]!.url).toBe('http://prometheus:9090');
+    const graphs = dashboard.panels.filter((p) => p.type !== 'row');
+    expect(graphs.length).toBeGreaterThan(5);
+    for (const panel of graphs) {
+      expect(panel.datasource?.uid).toBe(datasources.datasources[0]!.uid);
+      expect(panel.targets?.length).toBeGreaterThan(0);
+    }
+    const queries = graphs.flatMap((p) => p.targets!.map((t) => t.expr)).join('\n');
+    for (const series of ['service_followup_inbox_pending_events', 'service_followup_relay_lag_seconds', 'service_followup_outbox_pending_messages', 'temporal_worker_task_slots_available', 'service_requests']) {
+      expect(queries).toContain(series);
+    }
   });
 
   it('registers exactly the search attributes the workflows set, as keywords, in their namespace', () => {
@@ -359,7 +417,7 @@ describe('docker-compose.yml', () => {
     }
     const result = spawnSync('docker', ['compose', '-f', composePath, 'config', '-q'], {
       cwd: root,
-      env: { ...process.env, PII_SEALING_KEY: DUMMY_PII_SEALING_KEY },
+      env: { ...process.env, ...REQUIRED_ENV },
       encoding: 'utf8',
       timeout: 60_000,
     });

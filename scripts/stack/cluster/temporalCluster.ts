@@ -35,16 +35,21 @@ export interface ClusterPorts {
   metrics: number;
 }
 
-/** The ports of Temporal's own development configuration, around the given frontend port. */
+/**
+ * The ports of Temporal's own development configuration (frontend 7233, history 7234, ...,
+ * membership 6933..., metrics 8000), all moved by as much as the frontend port is moved, so a
+ * second stack on another frontend port collides with nothing.
+ */
 export function defaultClusterPorts(frontend = 7233): ClusterPorts {
+  const shift = (port: number) => port + frontend - 7233;
   return {
     frontend,
-    frontendHttp: 7243,
-    history: 7234,
-    matching: 7235,
-    worker: 7239,
-    membership: { frontend: 6933, history: 6934, matching: 6935, worker: 6939 },
-    metrics: 8000,
+    frontendHttp: shift(7243),
+    history: shift(7234),
+    matching: shift(7235),
+    worker: shift(7239),
+    membership: { frontend: shift(6933), history: shift(6934), matching: shift(6935), worker: shift(6939) },
+    metrics: shift(8000),
   };
 }
 
