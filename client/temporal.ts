@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config';
+import { dataConverterFor } from './codec/dataConverter';
 
 /** A connection to the configured Temporal service: the local dev server, a cluster, or Temporal Cloud. */
 export async function connectTemporal(config: Config, options: { lazy?: boolean } = {}): Promise<{ client: Client; connection: Connection }> {
@@ -10,5 +11,6 @@ export async function connectTemporal(config: Config, options: { lazy?: boolean 
     tls: config.TEMPORAL_TLS || Boolean(config.TEMPORAL_API_KEY),
     apiKey: config.TEMPORAL_API_KEY,
   });
-  return { connection, client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }) };
+  // Every payload the client writes or reads goes through the deployment's encryption codec.
+  return { connection, client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(config) }) };
 }

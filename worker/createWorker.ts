@@ -1,3 +1,4 @@
+import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import type { ServiceRequestActivities } from '../activities';
@@ -9,6 +10,8 @@ export async function createServiceWorker(options: {
   namespace: string;
   taskQueue: string;
   activities: ServiceRequestActivities;
+  /** Encrypts what the worker stores in Temporal and decrypts what it reads (client/codec). */
+  payloadCodec?: PayloadCodec;
 }): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
@@ -16,5 +19,6 @@ export async function createServiceWorker(options: {
     taskQueue: options.taskQueue,
     workflowsPath: WORKFLOWS_PATH,
     activities: options.activities,
+    dataConverter: options.payloadCodec ? { payloadCodecs: [options.payloadCodec] } : undefined,
   });
 }

@@ -8,6 +8,7 @@ import { createGateways } from '../providers';
 import { activitySettings } from './settings';
 import { createServiceWorker } from './createWorker';
 import { installWorkerRuntime } from './runtime';
+import { payloadCodecFor } from '../client/codec/dataConverter';
 
 /**
  * The worker process: runs the service-request workflows and their activities. SIGINT/SIGTERM
@@ -26,7 +27,7 @@ async function main() {
     apiKey: config.TEMPORAL_API_KEY,
   });
   const activities = createActivities({ pool, gateways: createGateways(config, log), clock: () => new Date(), log, settings: activitySettings(config) });
-  const worker = await createServiceWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, activities });
+  const worker = await createServiceWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, activities, payloadCodec: payloadCodecFor(config) });
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker started');
   // Worker.run() installs its own SIGINT/SIGTERM handlers and drains before resolving.
   await worker.run();

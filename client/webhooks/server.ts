@@ -14,6 +14,8 @@ import { unsubscribeRoutes } from './routes/unsubscribe';
 import { technicianRoutes } from './routes/technicians';
 import { statisticsRoutes } from './routes/statistics';
 import { metricsRoutes } from './routes/metrics';
+import { codecRoutes } from './routes/codec';
+import type { PayloadCodec } from '@temporalio/common';
 import { createWebhookMetrics } from '../metrics/webhookMetrics';
 
 export interface WebhookDeps {
@@ -40,6 +42,8 @@ export interface WebhookDeps {
     /** The domain of the survey emails' reply-to addresses (reply+<token>@domain). */
     inboundEmailDomain?: string;
   };
+  /** The payload codec the Web UI and the CLI decode with (POST /codec/decode); unset: no such route. */
+  codec?: { codec: PayloadCodec; corsOrigins: string[] };
   /** How long the inline signal may take before a stored event is left to the relay. */
   signalTimeoutMs?: number;
 }
@@ -69,5 +73,6 @@ export async function buildWebhookServer(deps: WebhookDeps): Promise<FastifyInst
   await app.register(technicianRoutes(deps));
   await app.register(statisticsRoutes({ pool: deps.pool, accessToken: deps.settings.operatorAccessToken, timeZone: deps.settings.timeZone }));
   await app.register(metricsRoutes({ metrics, accessToken: deps.settings.operatorAccessToken }));
+  if (deps.codec) await app.register(codecRoutes({ ...deps.codec, accessToken: deps.settings.operatorAccessToken }));
   return app;
 }

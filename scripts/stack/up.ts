@@ -8,6 +8,7 @@ import { seedDemoData } from '../demo/demoData';
 import { startSimulator } from '../demo/simulator';
 import { startProcess, type ManagedProcess } from './childProcess';
 import { stackKind, startClusterTemporal, workerProcesses } from './cluster/clusterStack';
+import { dataConverterFor } from '../../client/codec/dataConverter';
 import { loadOrCreateDevSecrets } from './devSecrets';
 import { startTemporalDevServer } from './temporalDevServer';
 
@@ -38,10 +39,12 @@ async function main() {
   const cli = process.env.TEMPORAL_CLI;
   if (!cli) throw new Error('TEMPORAL_CLI is not set: start the stack with `make up`');
   const stack = stackKind(process.env);
+  // The Web UIs send payloads here to show them decoded (an operator opens the session link once).
+  const codecEndpoint = `http://localhost:${config.WEBHOOK_PORT}/codec`;
   const [host, port] = config.TEMPORAL_ADDRESS.split(':');
   const localTemporal = host === 'localhost' || host === '127.0.0.1';
   if (localTemporal && stack === 'dev') {
-    const server = await startTemporalDevServer({ cli, port: Number(port ?? 7233), uiPort: config.TEMPORAL_UI_PORT, dbFile: path.join(dataDir, 'temporal.sqlite') });
+    const server = await startTemporalDevServer({ cli, port: Number(port ?? 7233), uiPort: config.TEMPORAL_UI_PORT, uiCodecEndpoint: codecEndpoint, dbFile: path.join(dataDir, 'temporal.sqlite') });
     stops.push({ name: 'temporal', stop: server.stop });
     log.info({ address: server.address }, 'temporal dev server ready');
   }
@@ -50,7 +53,7 @@ async function main() {
   stops.push({ name: 'postgres', stop: database.stop });
   // The cluster keeps its state in PostgreSQL, so it starts once the database is up.
   if (localTemporal && stack === 'cluster') {
-    const cluster = await startClusterTemporal({ databaseUrl: database.url, dataDir, frontendPort: Number(port ?? 7233), uiPort: config.TEMPORAL_UI_PORT, namespace: config.TEMPORAL_NAMESPACE });
+    const cluster = await startClusterTemporal({ databaseUrl: database.url, dataDir, frontendPort: Number(port ?? 7233), uiPort: config.TEMPORAL_UI_PORT, namespace: config.TEMPORAL_NAMESPACE, codecEndpoint });
     stops.push({ name: 'temporal', stop: cluster.stop });
     log.info({ address: cluster.address, metrics: cluster.metricsUrl }, 'temporal cluster ready');
   }
@@ -78,7 +81,7 @@ async function main() {
   await waitForReady(`${baseUrl}/health/ready`);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   stops.push({ name: 'client', stop: () => connection.close() });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(config) });
 
   const sandbox = !config.TWILIO_ACCOUNT_SID && !config.SENDGRID_API_KEY;
   if (sandbox && config.DEMO_SIMULATOR) {
@@ -104,6 +107,7 @@ async function main() {
       'Service follow-up engine is running.',
       `  Temporal Web UI:   ${ui}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`,
       `  Requests awaiting a reply: ${ui}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows?query=${encodeURIComponent('ServiceRequestStage="awaiting_reply"')}`,
+      `  Decoded payloads:  open ${codecEndpoint}/session${config.OPERATOR_ACCESS_TOKEN ? `?token=${config.OPERATOR_ACCESS_TOKEN}` : ''} once in the UI's browser`,
       `  Webhook server:    ${baseUrl}  (health: ${baseUrl}/health/ready)`,
       `  Statistics:        ${baseUrl}/stats${config.OPERATOR_ACCESS_TOKEN ? `?token=${config.OPERATOR_ACCESS_TOKEN}` : ''}`,
       `  Mode:              ${sandbox ? `sandbox (messages recorded in the outbox table${config.DEMO_SIMULATOR ? '; the simulator plays technicians and customers' : ''})` : 'live providers'}`,

@@ -25,7 +25,8 @@ const APP_SERVICES = ['worker', 'webhooks'] as const;
 const DUMMY_PII_SEALING_KEY = Buffer.alloc(32, 7).toString('base64');
 const DUMMY_OPERATOR_ACCESS_TOKEN = 'operator-token-for-the-compose-test';
 /** The variables compose requires, and nothing else set in the shell. */
-const REQUIRED_ENV = { PII_SEALING_KEY: DUMMY_PII_SEALING_KEY, OPERATOR_ACCESS_TOKEN: DUMMY_OPERATOR_ACCESS_TOKEN };
+const DUMMY_PAYLOAD_KEYS = `compose-1:${Buffer.alloc(32, 9).toString('base64')}`;
+const REQUIRED_ENV = { PII_SEALING_KEY: DUMMY_PII_SEALING_KEY, OPERATOR_ACCESS_TOKEN: DUMMY_OPERATOR_ACCESS_TOKEN, PAYLOAD_ENCRYPTION_KEYS: DUMMY_PAYLOAD_KEYS };
 
 type Env = Record<string, string | undefined>;
 
@@ -280,11 +281,25 @@ describe('docker-compose.yml', () => {
     expect(publishedPorts(service('webhooks')).map((p) => p.target)).toContain(webhookConfig.WEBHOOK_PORT);
   });
 
-  it('refuses to start without PII_SEALING_KEY or OPERATOR_ACCESS_TOKEN', () => {
-    expect(() => interpolateAll(raw, { OPERATOR_ACCESS_TOKEN: DUMMY_OPERATOR_ACCESS_TOKEN })).toThrow(/PII_SEALING_KEY/);
-    expect(() => interpolateAll(raw, { PII_SEALING_KEY: DUMMY_PII_SEALING_KEY })).toThrow(/OPERATOR_ACCESS_TOKEN/);
-    expect(() => interpolateAll(raw, { ...REQUIRED_ENV, OPERATOR_ACCESS_TOKEN: '' })).toThrow(/OPERATOR_ACCESS_TOKEN/);
-    for (const name of APP_SERVICES) expect(environmentOf(service(name)).OPERATOR_ACCESS_TOKEN, name).toBe(DUMMY_OPERATOR_ACCESS_TOKEN);
+  it('refuses to start without PII_SEALING_KEY, OPERATOR_ACCESS_TOKEN or PAYLOAD_ENCRYPTION_KEYS', () => {
+    for (const name of Object.keys(REQUIRED_ENV) as (keyof typeof REQUIRED_ENV)[]) {
+      expect(() => interpolateAll(raw, { ...REQUIRED_ENV, [name]: undefined })).toThrow(new RegExp(name));
+      expect(() => interpolateAll(raw, { ...REQUIRED_ENV, [name]: '' })).toThrow(new RegExp(name));
+    }
+    for (const name of APP_SERVICES) {
+      const config = loadConfig(environmentOf(service(name)));
+      expect(config.OPERATOR_ACCESS_TOKEN, name).toBe(DUMMY_OPERATOR_ACCESS_TOKEN);
+      expect(config.PAYLOAD_ENCRYPTION_KEYS, name).toBe(DUMMY_PAYLOAD_KEYS);
+    }
+  });
+
+  it('points the Web UI at the codec on the webhook server, for the origin the codec allows', () => {
+    const ui = environmentOf(service('temporal-ui'));
+    const webhooks = loadConfig(environmentOf(service('webhooks')));
+    expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe(`${webhooks.PUBLIC_BASE_URL}/codec`);
+    expect(ui.TEMPORAL_CODEC_INCLUDE_CREDENTIALS).toBe('true');
+    const uiPort = publishedPorts(service('temporal-ui'))[0]!.published;
+    expect(webhooks.CODEC_CORS_ORIGINS).toContain(`http://localhost:${uiPort}`);
   });
 
   it('has Prometheus scrape every metrics endpoint the services open, with the operators\' token', () => {

@@ -33,7 +33,8 @@ export async function startUiServer(options: {
     notifyOnNewVersion: false,
     refreshInterval: '1m',
     cors: { allowOrigins: [`http://localhost:${options.port}`, `http://127.0.0.1:${options.port}`], cookieInsecure: true },
-    codec: { endpoint: options.codecEndpoint ?? '', passAccessToken: false, includeCredentials: false },
+    // Credentials: the codec session cookie (see client/webhooks/routes/codec.ts).
+    codec: { endpoint: options.codecEndpoint ?? '', passAccessToken: false, includeCredentials: Boolean(options.codecEndpoint) },
   };
   // JSON is YAML: the UI server reads it as its configuration file.
   await writeFile(path.join(configDir, 'cluster.yaml'), JSON.stringify(config, null, 2));
