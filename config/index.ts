@@ -55,6 +55,8 @@ export const configSchema = z.object({
   TEMPORAL_API_KEY: optionalString,
   TEMPORAL_TLS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   TEMPORAL_UI_PORT: port(8233),
+  /** The prebundled workflow code (npm run build: dist/workflow-bundle.js); unset: bundled at start. */
+  WORKFLOW_BUNDLE_PATH: optionalString,
   /** host:port where a worker serves the Temporal SDK's Prometheus metrics (/metrics); unset: none. */
   WORKER_METRICS_ADDRESS: optionalString.refine((v) => v === undefined || /^[^\s:]+:\d{1,5}$/.test(v), 'must be host:port, e.g. 0.0.0.0:9464'),
 

@@ -27,7 +27,7 @@ async function main() {
     apiKey: config.TEMPORAL_API_KEY,
   });
   const activities = createActivities({ pool, gateways: createGateways(config, log), clock: () => new Date(), log, settings: activitySettings(config) });
-  const worker = await createServiceWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, activities, payloadCodec: payloadCodecFor(config) });
+  const worker = await createServiceWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, activities, payloadCodec: payloadCodecFor(config), workflowBundlePath: config.WORKFLOW_BUNDLE_PATH });
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker started');
   // Worker.run() installs its own SIGINT/SIGTERM handlers and drains before resolving.
   await worker.run();

@@ -1,11 +1,14 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import type { KeyRing } from '../../config/payloadKeys';
 
 /** The metadata that marks a payload this codec encrypted, and names the key it used. */
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
+
+// A default import: the package is CommonJS, whose named exports plain node cannot see.
+const { temporal } = proto;
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;

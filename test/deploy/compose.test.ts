@@ -207,10 +207,34 @@ describe('docker-compose.yml', () => {
     expect(service('temporal-ui').image).toMatch(/^temporalio\/ui:2\.\d+\.\d+$/);
   });
 
-  it('builds the worker and the webhook server from this repository', () => {
+  it('builds the worker and the webhook server from this repository and runs the compiled code', () => {
     for (const name of APP_SERVICES) expect(service(name).build, name).toBe('.');
-    expect(commandLine(service('worker').command)).toBe('node_modules/.bin/tsx worker/main.ts');
-    expect(commandLine(service('webhooks').command)).toBe('node_modules/.bin/tsx client/webhooks/main.ts');
+    expect(commandLine(service('worker').command)).toBe('node dist/worker/main.js');
+    expect(commandLine(service('webhooks').command)).toBe('node dist/client/webhooks/main.js');
+  });
+
+  it('passes every setting the config reads, but those that do not apply in compose', () => {
+    const notInCompose: Record<string, string> = {
+      DATA_DIR: 'set by the image',
+      WORKFLOW_BUNDLE_PATH: 'set by the image',
+      TEMPORAL_API_KEY: 'the compose network\'s Temporal has no API keys',
+      TEMPORAL_TLS: 'the compose network\'s Temporal has no TLS',
+      TEMPORAL_UI_PORT: 'the local stack\'s dev server only',
+      EMBEDDED_POSTGRES_PORT: 'DATABASE_URL is always set',
+    };
+    const onlyFor: Record<string, (typeof APP_SERVICES)[number]> = {
+      WORKER_METRICS_ADDRESS: 'worker',
+      WEBHOOK_HOST: 'webhooks',
+      WEBHOOK_PORT: 'webhooks',
+      WEBHOOK_BODY_LIMIT_BYTES: 'webhooks',
+    };
+    const image = readFileSync(dockerfilePath, 'utf8');
+    for (const key of ['DATA_DIR', 'WORKFLOW_BUNDLE_PATH']) expect(image, `the image sets ${key}`).toMatch(new RegExp(`${key}=`));
+    for (const name of APP_SERVICES) {
+      const env = environmentOf(service(name));
+      const missing = Object.keys(configSchema.shape).filter((key) => !(key in env) && !(key in notInCompose) && (onlyFor[key] ?? name) === name);
+      expect(missing, `${name} lacks settings`).toEqual([]);
+    }
   });
 
   it('publishes Temporal on 7233, its Web UI on 8233 and the webhook server on 3000', () => {
@@ -455,6 +479,24 @@ describe('Dockerfile', () => {
     const runs = stages.flatMap((stage) => args(stage, 'RUN')).join('\n');
     expect(runs).toMatch(/npm install --global npm@11\./);
     expect(runs).toMatch(/\bnpm install --omit=dev\b/);
+  });
+
+  it('compiles the code and bundles the workflows in a build stage; the runtime has node and dist only', () => {
+    const [build] = stages;
+    expect(args(build!, 'RUN').join('\n')).toMatch(/\bnpm run build\b/);
+    const copies = args(final, 'COPY');
+    expect(copies).toContainEqual(expect.stringMatching(/^--from=\S+ \/app\/dist \.\/dist$/));
+    // No sources in the runtime image: only the compiled files, production node_modules, package.json.
+    expect(copies.filter((c) => !c.startsWith('--from='))).toEqual(['package.json ./']);
+    expect(args(final, 'ENV').join(' ')).toMatch(/WORKFLOW_BUNDLE_PATH=\/app\/dist\/workflow-bundle\.js/);
+    const cmd = args(final, 'CMD').at(-1) ?? '';
+    expect(cmd).toContain('"node", "dist/client/webhooks/main.js"');
+    expect(cmd).not.toContain('tsx');
+    // tsx is a dev dependency, so `npm install --omit=dev` leaves it out of the runtime image.
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    expect(pkg.dependencies).not.toHaveProperty('tsx');
+    expect(pkg.devDependencies).toHaveProperty('tsx');
+    expect(args(stages.find((s) => s.some((i) => i.keyword === 'RUN' && /--omit=dev/.test(i.args)))!, 'RUN').join(' ')).toMatch(/--omit=dev/);
   });
 
   it('runs as a non-root user in the final stage', () => {
