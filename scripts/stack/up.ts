@@ -27,6 +27,8 @@ async function main() {
     TIME_SCALE: '5000',
     CONTACT_HOURS_START: '00:00',
     CONTACT_HOURS_END: '24:00',
+    // The Web UI's origin may call the payload codec from the browser.
+    CODEC_CORS_ORIGINS: `http://localhost:${process.env.TEMPORAL_UI_PORT ?? '8233'}`,
     ...secrets,
     ...process.env,
     DATA_DIR: dataDir,

@@ -80,7 +80,8 @@ export async function startTemporalCluster(options: {
   output?: (chunk: string) => void;
 }): Promise<TemporalCluster> {
   const database = clusterDatabase(options.databaseUrl);
-  await setUpTemporalSchemas(options.tools, database, options.output);
+  // The schema tool logs every statement; its output is shown only when a step fails.
+  await setUpTemporalSchemas(options.tools, database);
 
   const configDir = path.join(options.workDir, 'config');
   await mkdir(configDir, { recursive: true });
