@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 const providerSdks = ['twilio', 'twilio/*', '@sendgrid/*'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', '.tools/', 'benchmarks/results/', 'client/webhooks/assets/'] },
+  { ignores: ['node_modules/', 'dist/', '.data/', '.tools/', 'benchmarks/results/', 'client/webhooks/assets/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

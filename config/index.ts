@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationMs } from './duration';
+import { parseKeyRing } from './payloadKeys';
 
 /**
  * Every environment variable the processes read, validated once at start. A bad value stops the
@@ -54,6 +55,10 @@ export const configSchema = z.object({
   TEMPORAL_API_KEY: optionalString,
   TEMPORAL_TLS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   TEMPORAL_UI_PORT: port(8233),
+  /** The prebundled workflow code (npm run build: dist/workflow-bundle.js); unset: bundled at start. */
+  WORKFLOW_BUNDLE_PATH: optionalString,
+  /** host:port where a worker serves the Temporal SDK's Prometheus metrics (/metrics); unset: none. */
+  WORKER_METRICS_ADDRESS: optionalString.refine((v) => v === undefined || /^[^\s:]+:\d{1,5}$/.test(v), 'must be host:port, e.g. 0.0.0.0:9464'),
 
   DATABASE_URL: optionalString,
   EMBEDDED_POSTGRES_PORT: port(54329),
@@ -69,6 +74,24 @@ export const configSchema = z.object({
     (v) => v === undefined || Buffer.from(v, 'base64').length === 32,
     'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
   ),
+
+  /**
+   * Encrypts every payload stored in Temporal: `id:base64key` entries, comma-separated, newest
+   * first (the first encrypts, all decrypt). Unset: payloads are stored as plain JSON.
+   */
+  PAYLOAD_ENCRYPTION_KEYS: optionalString.superRefine((v, ctx) => {
+    if (v === undefined) return;
+    try {
+      parseKeyRing(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  }),
+  /** Web UI origins allowed to call the payload codec endpoint from the browser (comma-separated). */
+  CODEC_CORS_ORIGINS: z
+    .string()
+    .default('http://localhost:8233')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
 
   TWILIO_ACCOUNT_SID: optionalString,
   TWILIO_AUTH_TOKEN: optionalString,

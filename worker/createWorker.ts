@@ -1,3 +1,4 @@
+import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import type { ServiceRequestActivities } from '../activities';
@@ -9,12 +10,17 @@ export async function createServiceWorker(options: {
   namespace: string;
   taskQueue: string;
   activities: ServiceRequestActivities;
+  /** Encrypts what the worker stores in Temporal and decrypts what it reads (client/codec). */
+  payloadCodec?: PayloadCodec;
+  /** The production build's prebundled workflow code; without it the sources are bundled now. */
+  workflowBundlePath?: string;
 }): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowsPath: WORKFLOWS_PATH,
+    ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
     activities: options.activities,
+    dataConverter: options.payloadCodec ? { payloadCodecs: [options.payloadCodec] } : undefined,
   });
 }

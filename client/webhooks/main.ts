@@ -3,6 +3,7 @@ import { createLogger } from '../../config/logger';
 import { migrateToLatest } from '../../db/migrate';
 import { createPool } from '../../db/pool';
 import { connectTemporal } from '../temporal';
+import { codecEndpointFor } from '../codec/dataConverter';
 import { startInboxRelay } from './inbox/relay';
 import { buildWebhookServer } from './server';
 
@@ -28,6 +29,7 @@ async function main() {
       operatorAccessToken: config.OPERATOR_ACCESS_TOKEN,
       timeZone: config.DEFAULT_TIME_ZONE,
     },
+    codec: codecEndpointFor(config),
     providers: {
       twilioAuthToken: config.TWILIO_AUTH_TOKEN ?? config.TWILIO_WEBHOOK_AUTH_TOKEN,
       sendgridInboundSecret: config.SENDGRID_INBOUND_SECRET,

@@ -13,6 +13,10 @@ import { twilioVoiceRoutes } from './routes/twilioVoice';
 import { unsubscribeRoutes } from './routes/unsubscribe';
 import { technicianRoutes } from './routes/technicians';
 import { statisticsRoutes } from './routes/statistics';
+import { metricsRoutes } from './routes/metrics';
+import { codecRoutes } from './routes/codec';
+import type { PayloadCodec } from '@temporalio/common';
+import { createWebhookMetrics } from '../metrics/webhookMetrics';
 
 export interface WebhookDeps {
   pool: Pool;
@@ -40,6 +44,8 @@ export interface WebhookDeps {
     /** The domain of the survey emails' reply-to addresses (reply+<token>@domain). */
     inboundEmailDomain?: string;
   };
+  /** The payload codec the Web UI and the CLI decode with (POST /codec/decode); unset: no such route. */
+  codec?: { codec: PayloadCodec; corsOrigins: string[] };
   /** How long the inline signal may take before a stored event is left to the relay. */
   signalTimeoutMs?: number;
 }
@@ -55,6 +61,8 @@ export async function buildWebhookServer(deps: WebhookDeps): Promise<FastifyInst
     // Behind a proxy the public URL differs from the local one; signatures use the configured base.
     trustProxy: true,
   });
+  const metrics = createWebhookMetrics(deps.pool);
+  metrics.observeRequests(app);
   await app.register(formbody);
   await app.register(healthRoutes(deps));
   await app.register(twilioVoiceRoutes(deps));
@@ -66,5 +74,7 @@ export async function buildWebhookServer(deps: WebhookDeps): Promise<FastifyInst
   await app.register(choiceRoutes(deps));
   await app.register(technicianRoutes(deps));
   await app.register(statisticsRoutes({ pool: deps.pool, accessToken: deps.settings.operatorAccessToken, timeZone: deps.settings.timeZone, clock: deps.clock }));
+  await app.register(metricsRoutes({ metrics, accessToken: deps.settings.operatorAccessToken }));
+  if (deps.codec) await app.register(codecRoutes({ ...deps.codec, accessToken: deps.settings.operatorAccessToken }));
   return app;
 }

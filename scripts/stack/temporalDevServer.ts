@@ -23,11 +23,14 @@ export async function startTemporalDevServer(options: {
   cli: string;
   port: number;
   uiPort?: number;
+  /** Where the Web UI sends payloads to be decoded (the webhook server's /codec). */
+  uiCodecEndpoint?: string;
   dbFile?: string;
   log?: (line: string) => void;
 }): Promise<DevServer> {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'warn'];
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
+  if (options.uiPort && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   else args.push('--headless');
   if (options.dbFile) {
     args.push('--db-filename', options.dbFile);

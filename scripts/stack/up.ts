@@ -7,6 +7,8 @@ import { createPool } from '../../db/pool';
 import { seedDemoData } from '../demo/demoData';
 import { startSimulator } from '../demo/simulator';
 import { startProcess, type ManagedProcess } from './childProcess';
+import { stackKind, startClusterTemporal, workerProcesses } from './cluster/clusterStack';
+import { dataConverterFor } from '../../client/codec/dataConverter';
 import { loadOrCreateDevSecrets } from './devSecrets';
 import { startTemporalDevServer } from './temporalDevServer';
 
@@ -25,6 +27,8 @@ async function main() {
     TIME_SCALE: '5000',
     CONTACT_HOURS_START: '00:00',
     CONTACT_HOURS_END: '24:00',
+    // The Web UI's origin may call the payload codec from the browser.
+    CODEC_CORS_ORIGINS: `http://localhost:${process.env.TEMPORAL_UI_PORT ?? '8233'}`,
     ...secrets,
     ...process.env,
     DATA_DIR: dataDir,
@@ -36,16 +40,25 @@ async function main() {
 
   const cli = process.env.TEMPORAL_CLI;
   if (!cli) throw new Error('TEMPORAL_CLI is not set: start the stack with `make up`');
+  const stack = stackKind(process.env);
+  // The Web UIs send payloads here to show them decoded (an operator opens the session link once).
+  const codecEndpoint = `http://localhost:${config.WEBHOOK_PORT}/codec`;
   const [host, port] = config.TEMPORAL_ADDRESS.split(':');
   const localTemporal = host === 'localhost' || host === '127.0.0.1';
-  if (localTemporal) {
-    const server = await startTemporalDevServer({ cli, port: Number(port ?? 7233), uiPort: config.TEMPORAL_UI_PORT, dbFile: path.join(dataDir, 'temporal.sqlite') });
+  if (localTemporal && stack === 'dev') {
+    const server = await startTemporalDevServer({ cli, port: Number(port ?? 7233), uiPort: config.TEMPORAL_UI_PORT, uiCodecEndpoint: codecEndpoint, dbFile: path.join(dataDir, 'temporal.sqlite') });
     stops.push({ name: 'temporal', stop: server.stop });
     log.info({ address: server.address }, 'temporal dev server ready');
   }
 
   const database = await provideDatabase(config, log);
   stops.push({ name: 'postgres', stop: database.stop });
+  // The cluster keeps its state in PostgreSQL, so it starts once the database is up.
+  if (localTemporal && stack === 'cluster') {
+    const cluster = await startClusterTemporal({ databaseUrl: database.url, dataDir, frontendPort: Number(port ?? 7233), uiPort: config.TEMPORAL_UI_PORT, namespace: config.TEMPORAL_NAMESPACE, codecEndpoint });
+    stops.push({ name: 'temporal', stop: cluster.stop });
+    log.info({ address: cluster.address, metrics: cluster.metricsUrl }, 'temporal cluster ready');
+  }
   const pool = createPool(database.url, 4);
   stops.push({ name: 'pool', stop: () => pool.end() });
   await seedDemoData(pool, { now: new Date(), technicianSecret: secrets.TECHNICIAN_TOKEN_SECRET });
@@ -59,8 +72,9 @@ async function main() {
       void stopAll(1);
     }
   };
-  for (const [name, entry] of [['worker', 'worker/main.ts'], ['webhooks', 'client/webhooks/main.ts']] as const) {
-    const child = startProcess(name, tsx, [entry], childEnv, exitedEarly(name));
+  const processes = [...workerProcesses(stack).map((w) => ({ ...w, entry: 'worker/main.ts' })), { name: 'webhooks', entry: 'client/webhooks/main.ts', env: {} }];
+  for (const { name, entry, env: own } of processes) {
+    const child = startProcess(name, tsx, [entry], { ...childEnv, ...own }, exitedEarly(name));
     children.push(child);
     stops.push(child);
   }
@@ -69,7 +83,7 @@ async function main() {
   await waitForReady(`${baseUrl}/health/ready`);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   stops.push({ name: 'client', stop: () => connection.close() });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(config) });
 
   const sandbox = !config.TWILIO_ACCOUNT_SID && !config.SENDGRID_API_KEY;
   if (sandbox && config.DEMO_SIMULATOR) {
@@ -95,6 +109,7 @@ async function main() {
       'Service follow-up engine is running.',
       `  Temporal Web UI:   ${ui}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`,
       `  Requests awaiting a reply: ${ui}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows?query=${encodeURIComponent('ServiceRequestStage="awaiting_reply"')}`,
+      `  Decoded payloads:  open ${codecEndpoint}/session${config.OPERATOR_ACCESS_TOKEN ? `?token=${config.OPERATOR_ACCESS_TOKEN}` : ''} once in the UI's browser`,
       `  Webhook server:    ${baseUrl}  (health: ${baseUrl}/health/ready)`,
       `  Statistics:        ${baseUrl}/stats${config.OPERATOR_ACCESS_TOKEN ? `?token=${config.OPERATOR_ACCESS_TOKEN}` : ''}`,
       `  Mode:              ${sandbox ? `sandbox (messages recorded in the outbox table${config.DEMO_SIMULATOR ? '; the simulator plays technicians and customers' : ''})` : 'live providers'}`,

@@ -5,6 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configSchema, loadConfig } from '../../config';
+import { CLUSTER } from '../../scripts/stack/cluster/settings';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/searchAttributes';
 
 // The deployment files are checked statically: this machine and CI have no Docker daemon, and a
@@ -22,6 +23,10 @@ const APP_SERVICES = ['worker', 'webhooks'] as const;
 
 // Any 32 bytes will do: the key is only checked for its length.
 const DUMMY_PII_SEALING_KEY = Buffer.alloc(32, 7).toString('base64');
+const DUMMY_OPERATOR_ACCESS_TOKEN = 'operator-token-for-the-compose-test';
+/** The variables compose requires, and nothing else set in the shell. */
+const DUMMY_PAYLOAD_KEYS = `compose-1:${Buffer.alloc(32, 9).toString('base64')}`;
+const REQUIRED_ENV = { PII_SEALING_KEY: DUMMY_PII_SEALING_KEY, OPERATOR_ACCESS_TOKEN: DUMMY_OPERATOR_ACCESS_TOKEN, PAYLOAD_ENCRYPTION_KEYS: DUMMY_PAYLOAD_KEYS };
 
 type Env = Record<string, string | undefined>;
 
@@ -39,11 +44,14 @@ interface Service {
   depends_on?: string[] | Record<string, DependsOn>;
   healthcheck?: { test?: string | string[]; disable?: boolean };
   volumes?: (string | { source?: string; target: string })[];
+  profiles?: string[];
+  secrets?: (string | { source: string; target?: string })[];
 }
 
 interface ComposeFile {
   version?: unknown;
   services: Record<string, Service>;
+  secrets?: Record<string, { environment?: string; file?: string }>;
 }
 
 /** Compose's variable substitution, for the forms this project uses. */
@@ -90,8 +98,8 @@ function interpolateAll<T>(node: T, env: Env): T {
 const composeText = readFileSync(composePath, 'utf8');
 // Merge keys (`<<: *app-environment`) are YAML 1.1; compose resolves them, so must the parser.
 const raw = parse(composeText, { merge: true }) as ComposeFile;
-/** The file as compose sees it with nothing set in the shell but the one required variable. */
-const compose = interpolateAll(raw, { PII_SEALING_KEY: DUMMY_PII_SEALING_KEY });
+/** The file as compose sees it with nothing set in the shell but the required variables. */
+const compose = interpolateAll(raw, REQUIRED_ENV);
 
 function service(name: string): Service {
   const s = compose.services[name];
@@ -172,8 +180,13 @@ describe('docker-compose.yml', () => {
 
   it('has the whole production-like stack', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
-      ['postgresql', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'webhooks', 'worker'].sort(),
+      ['postgresql', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'webhooks', 'worker', 'prometheus', 'grafana'].sort(),
     );
+    // Monitoring is opt-in: `docker compose up` alone starts the application stack.
+    for (const name of ['prometheus', 'grafana']) expect(service(name).profiles, name).toEqual(['metrics']);
+    for (const name of ['postgresql', 'temporal', 'temporal-admin-tools', 'temporal-ui', ...APP_SERVICES]) {
+      expect(service(name).profiles, name).toBeUndefined();
+    }
   });
 
   it('pins every image it pulls', () => {
@@ -194,10 +207,34 @@ describe('docker-compose.yml', () => {
     expect(service('temporal-ui').image).toMatch(/^temporalio\/ui:2\.\d+\.\d+$/);
   });
 
-  it('builds the worker and the webhook server from this repository', () => {
+  it('builds the worker and the webhook server from this repository and runs the compiled code', () => {
     for (const name of APP_SERVICES) expect(service(name).build, name).toBe('.');
-    expect(commandLine(service('worker').command)).toBe('node_modules/.bin/tsx worker/main.ts');
-    expect(commandLine(service('webhooks').command)).toBe('node_modules/.bin/tsx client/webhooks/main.ts');
+    expect(commandLine(service('worker').command)).toBe('node dist/worker/main.js');
+    expect(commandLine(service('webhooks').command)).toBe('node dist/client/webhooks/main.js');
+  });
+
+  it('passes every setting the config reads, but those that do not apply in compose', () => {
+    const notInCompose: Record<string, string> = {
+      DATA_DIR: 'set by the image',
+      WORKFLOW_BUNDLE_PATH: 'set by the image',
+      TEMPORAL_API_KEY: 'the compose network\'s Temporal has no API keys',
+      TEMPORAL_TLS: 'the compose network\'s Temporal has no TLS',
+      TEMPORAL_UI_PORT: 'the local stack\'s dev server only',
+      EMBEDDED_POSTGRES_PORT: 'DATABASE_URL is always set',
+    };
+    const onlyFor: Record<string, (typeof APP_SERVICES)[number]> = {
+      WORKER_METRICS_ADDRESS: 'worker',
+      WEBHOOK_HOST: 'webhooks',
+      WEBHOOK_PORT: 'webhooks',
+      WEBHOOK_BODY_LIMIT_BYTES: 'webhooks',
+    };
+    const image = readFileSync(dockerfilePath, 'utf8');
+    for (const key of ['DATA_DIR', 'WORKFLOW_BUNDLE_PATH']) expect(image, `the image sets ${key}`).toMatch(new RegExp(`${key}=`));
+    for (const name of APP_SERVICES) {
+      const env = environmentOf(service(name));
+      const missing = Object.keys(configSchema.shape).filter((key) => !(key in env) && !(key in notInCompose) && (onlyFor[key] ?? name) === name);
+      expect(missing, `${name} lacks settings`).toEqual([]);
+    }
   });
 
   it('publishes Temporal on 7233, its Web UI on 8233 and the webhook server on 3000', () => {
@@ -268,8 +305,69 @@ describe('docker-compose.yml', () => {
     expect(publishedPorts(service('webhooks')).map((p) => p.target)).toContain(webhookConfig.WEBHOOK_PORT);
   });
 
-  it('refuses to start without PII_SEALING_KEY', () => {
-    expect(() => interpolateAll(raw, {})).toThrow(/PII_SEALING_KEY/);
+  it('refuses to start without PII_SEALING_KEY, OPERATOR_ACCESS_TOKEN or PAYLOAD_ENCRYPTION_KEYS', () => {
+    for (const name of Object.keys(REQUIRED_ENV) as (keyof typeof REQUIRED_ENV)[]) {
+      expect(() => interpolateAll(raw, { ...REQUIRED_ENV, [name]: undefined })).toThrow(new RegExp(name));
+      expect(() => interpolateAll(raw, { ...REQUIRED_ENV, [name]: '' })).toThrow(new RegExp(name));
+    }
+    for (const name of APP_SERVICES) {
+      const config = loadConfig(environmentOf(service(name)));
+      expect(config.OPERATOR_ACCESS_TOKEN, name).toBe(DUMMY_OPERATOR_ACCESS_TOKEN);
+      expect(config.PAYLOAD_ENCRYPTION_KEYS, name).toBe(DUMMY_PAYLOAD_KEYS);
+    }
+  });
+
+  it('points the Web UI at the codec on the webhook server, for the origin the codec allows', () => {
+    const ui = environmentOf(service('temporal-ui'));
+    const webhooks = loadConfig(environmentOf(service('webhooks')));
+    expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe(`${webhooks.PUBLIC_BASE_URL}/codec`);
+    expect(ui.TEMPORAL_CODEC_INCLUDE_CREDENTIALS).toBe('true');
+    const uiPort = publishedPorts(service('temporal-ui'))[0]!.published;
+    expect(webhooks.CODEC_CORS_ORIGINS).toContain(`http://localhost:${uiPort}`);
+  });
+
+  it('has Prometheus scrape every metrics endpoint the services open, with the operators\' token', () => {
+    const prometheus = parse(readFileSync(path.join(root, 'deploy/prometheus/prometheus.yml'), 'utf8')) as {
+      scrape_configs: {
+        job_name: string;
+        metrics_path?: string;
+        authorization?: { credentials_file?: string };
+        static_configs?: { targets: string[] }[];
+        dns_sd_configs?: { names: string[]; port: number }[];
+      }[];
+    };
+    const job = (name: string) => prometheus.scrape_configs.find((j) => j.job_name === name)!;
+    const webhooks = loadConfig(environmentOf(service('webhooks')));
+    expect(job('webhooks').static_configs?.[0]?.targets).toEqual([`webhooks:${webhooks.WEBHOOK_PORT}`]);
+    // The token reaches Prometheus as a compose secret taken from OPERATOR_ACCESS_TOKEN.
+    const secretName = job('webhooks').authorization?.credentials_file?.replace('/run/secrets/', '');
+    expect(compose.secrets?.[secretName!]?.environment).toBe('OPERATOR_ACCESS_TOKEN');
+    expect(service('prometheus').secrets).toContain(secretName);
+    const worker = loadConfig(environmentOf(service('worker')));
+    expect(worker.WORKER_METRICS_ADDRESS).toMatch(/^0\.0\.0\.0:\d+$/);
+    expect(job('workers').dns_sd_configs?.[0]).toMatchObject({ names: ['worker'], port: Number(worker.WORKER_METRICS_ADDRESS!.split(':')[1]) });
+    const temporalMetricsPort = environmentOf(service('temporal')).PROMETHEUS_ENDPOINT?.split(':')[1];
+    expect(job('temporal').static_configs?.[0]?.targets).toEqual([`temporal:${temporalMetricsPort}`]);
+  });
+
+  it('gives Grafana the Prometheus data source and the dashboard', () => {
+    const dashboard = JSON.parse(readFileSync(path.join(root, 'deploy/grafana/dashboards/service-followup.json'), 'utf8')) as {
+      panels: { type: string; datasource?: { uid: string }; targets?: { expr: string }[] }[];
+    };
+    const datasources = parse(readFileSync(path.join(root, 'deploy/grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as {
+      datasources: { uid: string; url: string }[];
+    };
+    expect(datasources.datasources[0]!.url).toBe('http://prometheus:9090');
+    const graphs = dashboard.panels.filter((p) => p.type !== 'row');
+    expect(graphs.length).toBeGreaterThan(5);
+    for (const panel of graphs) {
+      expect(panel.datasource?.uid).toBe(datasources.datasources[0]!.uid);
+      expect(panel.targets?.length).toBeGreaterThan(0);
+    }
+    const queries = graphs.flatMap((p) => p.targets!.map((t) => t.expr)).join('\n');
+    for (const series of ['service_followup_inbox_pending_events', 'service_followup_relay_lag_seconds', 'service_followup_outbox_pending_messages', 'temporal_worker_task_slots_available', 'service_requests']) {
+      expect(queries).toContain(series);
+    }
   });
 
   it('registers exactly the search attributes the workflows set, as keywords, in their namespace', () => {
@@ -293,6 +391,35 @@ describe('docker-compose.yml', () => {
     expect(env.POSTGRES_USER).toBe(pg.POSTGRES_USER);
     expect(env.POSTGRES_PWD).toBe(pg.POSTGRES_PASSWORD);
     expect(environmentOf(service('temporal-ui')).TEMPORAL_ADDRESS).toBe('temporal:7233');
+  });
+
+  it('runs the Temporal of the cluster stack: same versions, shards, pools and dynamic config', () => {
+    // `make up STACK=cluster` builds these versions (scripts/ensure-cluster.sh) and configures them
+    // from scripts/stack/cluster/settings.ts; the images must be the same release.
+    const ensureScript = readFileSync(path.join(root, 'scripts/ensure-cluster.sh'), 'utf8');
+    expect(ensureScript).toContain(`server_version="v${CLUSTER.serverVersion}"`);
+    expect(ensureScript).toContain(`ui_version="v${CLUSTER.uiVersion}"`);
+    expect(service('temporal').image).toBe(`temporalio/auto-setup:${CLUSTER.serverVersion}`);
+    expect(service('temporal-admin-tools').image).toMatch(new RegExp(`^temporalio/admin-tools:${CLUSTER.serverVersion.replace(/\./g, '\\.')}-`));
+    expect(service('temporal-ui').image).toBe(`temporalio/ui:${CLUSTER.uiVersion}`);
+
+    const env = environmentOf(service('temporal'));
+    expect(env.DB).toBe(CLUSTER.sqlPlugin);
+    expect(env).toMatchObject({
+      NUM_HISTORY_SHARDS: String(CLUSTER.numHistoryShards),
+      SQL_MAX_CONNS: String(CLUSTER.persistencePool.maxConns),
+      SQL_MAX_IDLE_CONNS: String(CLUSTER.persistencePool.maxIdleConns),
+      SQL_VIS_MAX_CONNS: String(CLUSTER.visibilityPool.maxConns),
+      SQL_VIS_MAX_IDLE_CONNS: String(CLUSTER.visibilityPool.maxIdleConns),
+      DEFAULT_NAMESPACE_RETENTION: `${CLUSTER.namespaceRetentionHours}h`,
+    });
+    const dynamicConfig = (service('temporal').volumes ?? [])
+      .map((v) => (typeof v === 'string' ? v.split(':') : [v.source ?? '', v.target]))
+      .find(([, target]) => target === env.DYNAMIC_CONFIG_FILE_PATH);
+    expect(dynamicConfig, 'the dynamic config file mounted where DYNAMIC_CONFIG_FILE_PATH points').toBeDefined();
+    expect(path.normalize(dynamicConfig![0]!)).toBe(path.normalize(CLUSTER.dynamicConfigFile));
+    const keys = Object.keys(parse(readFileSync(path.join(root, CLUSTER.dynamicConfigFile), 'utf8')) as object);
+    expect(keys).toContain('system.forceSearchAttributesCacheRefreshOnRead');
   });
 
   it('creates the app database and role named in DATABASE_URL on first start', () => {
@@ -329,7 +456,7 @@ describe('docker-compose.yml', () => {
     }
     const result = spawnSync('docker', ['compose', '-f', composePath, 'config', '-q'], {
       cwd: root,
-      env: { ...process.env, PII_SEALING_KEY: DUMMY_PII_SEALING_KEY },
+      env: { ...process.env, ...REQUIRED_ENV },
       encoding: 'utf8',
       timeout: 60_000,
     });
@@ -352,6 +479,24 @@ describe('Dockerfile', () => {
     const runs = stages.flatMap((stage) => args(stage, 'RUN')).join('\n');
     expect(runs).toMatch(/npm install --global npm@11\./);
     expect(runs).toMatch(/\bnpm install --omit=dev\b/);
+  });
+
+  it('compiles the code and bundles the workflows in a build stage; the runtime has node and dist only', () => {
+    const [build] = stages;
+    expect(args(build!, 'RUN').join('\n')).toMatch(/\bnpm run build\b/);
+    const copies = args(final, 'COPY');
+    expect(copies).toContainEqual(expect.stringMatching(/^--from=\S+ \/app\/dist \.\/dist$/));
+    // No sources in the runtime image: only the compiled files, production node_modules, package.json.
+    expect(copies.filter((c) => !c.startsWith('--from='))).toEqual(['package.json ./']);
+    expect(args(final, 'ENV').join(' ')).toMatch(/WORKFLOW_BUNDLE_PATH=\/app\/dist\/workflow-bundle\.js/);
+    const cmd = args(final, 'CMD').at(-1) ?? '';
+    expect(cmd).toContain('"node", "dist/client/webhooks/main.js"');
+    expect(cmd).not.toContain('tsx');
+    // tsx is a dev dependency, so `npm install --omit=dev` leaves it out of the runtime image.
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    expect(pkg.dependencies).not.toHaveProperty('tsx');
+    expect(pkg.devDependencies).toHaveProperty('tsx');
+    expect(args(stages.find((s) => s.some((i) => i.keyword === 'RUN' && /--omit=dev/.test(i.args)))!, 'RUN').join(' ')).toMatch(/--omit=dev/);
   });
 
   it('runs as a non-root user in the final stage', () => {

@@ -23,7 +23,10 @@ import {
 } from '../../workflows/searchAttributes';
 import type { serviceRequestWorkflow } from '../../workflows/serviceRequest';
 import type { ServiceRequestState, Stage } from '../../workflows/types';
+import { EncryptionCodec } from '../../client/codec/encryptionCodec';
+import { parseKeyRing } from '../../config/payloadKeys';
 import { seedNetwork } from '../support/fixtures';
+import type { Payload } from '@temporalio/common';
 import { freePort } from '../support/ports';
 
 /**
@@ -40,9 +43,21 @@ type Network = Awaited<ReturnType<typeof seedNetwork>>;
 const DAY_MS = 86_400_000;
 const INBOUND_DOMAIN = 'reply.test';
 
-describe('service request end to end (real activities, PostgreSQL, Temporal dev server, webhooks)', () => {
+/**
+ * Both Temporal stacks `make up` can run: the dev server, and the cluster (the real server on
+ * PostgreSQL with SQL visibility, as deployed) when `make test` has built it.
+ */
+const stacks = [
+  { stack: 'Temporal dev server', address: inject('temporalAddress') },
+  ...(inject('clusterTemporalAddress') ? [{ stack: 'Temporal cluster on PostgreSQL', address: inject('clusterTemporalAddress') }] : []),
+];
+
+describe.each(stacks)('service request end to end (real activities, PostgreSQL, $stack, webhooks)', ({ address }) => {
   const taskQueue = `e2e-${randomBytes(6).toString('hex')}`;
   const sealingKey = randomBytes(32).toString('base64');
+  // Every payload the worker and the clients exchange is encrypted, as in a deployment.
+  const payloadKeys = `e2e-1:${randomBytes(32).toString('base64')}`;
+  const codec = new EncryptionCodec(parseKeyRing(payloadKeys));
   const twilioAuthToken = randomBytes(16).toString('hex');
   const inboundSecret = randomBytes(16).toString('hex');
   const silent = pino({ level: 'silent' });
@@ -64,10 +79,9 @@ describe('service request end to end (real activities, PostgreSQL, Temporal dev 
     } catch {
       // Already installed in this test process: keep that one.
     }
-    const address = inject('temporalAddress');
     pool = createPool(inject('databaseUrl'), 10);
     connection = await Connection.connect({ address });
-    client = new Client({ connection });
+    client = new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
 
@@ -79,6 +93,7 @@ describe('service request end to end (real activities, PostgreSQL, Temporal dev 
       clock: () => new Date(),
       settings: { publicBaseUrl: baseUrl, bodyLimitBytes: 1_048_576, taskQueue },
       providers: { twilioAuthToken, sendgridInboundSecret: inboundSecret, inboundEmailDomain: INBOUND_DOMAIN },
+      codec: { codec, corsOrigins: ['http://localhost:8233'] },
     });
     await app.listen({ host: '127.0.0.1', port });
     relay = startInboxRelay({ pool, temporal: client, log: silent }, { intervalMs: 500 });
@@ -99,7 +114,7 @@ describe('service request end to end (real activities, PostgreSQL, Temporal dev 
     });
     nativeConnection = await NativeConnection.connect({ address });
     // Bundles the workflow code: seconds, so once for the whole file.
-    worker = await createServiceWorker({ connection: nativeConnection, namespace: 'default', taskQueue, activities });
+    worker = await createServiceWorker({ connection: nativeConnection, namespace: 'default', taskQueue, activities, payloadCodec: codec });
     workerRun = worker.run();
   });
 
@@ -127,10 +142,11 @@ describe('service request end to end (real activities, PostgreSQL, Temporal dev 
   function configFor(overrides: Record<string, string> = {}): Config {
     return loadConfig({
       LOG_LEVEL: 'silent',
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_ADDRESS: address,
       TEMPORAL_TASK_QUEUE: taskQueue,
       PUBLIC_BASE_URL: baseUrl,
       PII_SEALING_KEY: sealingKey,
+      PAYLOAD_ENCRYPTION_KEYS: payloadKeys,
       SENDGRID_INBOUND_DOMAIN: INBOUND_DOMAIN,
       SURVEY_CHANNEL_POLICY: 'email',
       INCENTIVE_POINTS: '500',
@@ -288,6 +304,31 @@ describe('service request end to end (real activities, PostgreSQL, Temporal dev 
   }
 
   /** Every string in a Temporal proto message, with payload bytes decoded, as one searchable text. */
+  /**
+   * Every payload in a message (history, description) as Temporal stores it, but search
+   * attributes (the server must read them to index them, so no codec touches them; they carry
+   * ids and stages only) and the SDK's own patch markers (a patch id, written by the SDK core).
+   */
+  function payloadsIn(message: unknown): Payload[] {
+    const found: Payload[] = [];
+    const walk = (v: unknown): void => {
+      if (v === null || v === undefined || typeof v !== 'object' || v instanceof Uint8Array) return;
+      if (Array.isArray(v)) return v.forEach(walk);
+      const o = v as Record<string, unknown>;
+      if (o.markerName === 'core_patch') return;
+      if (o.data instanceof Uint8Array && o.metadata && typeof o.metadata === 'object') found.push(o as Payload);
+      else for (const [key, value] of Object.entries(o)) if (key !== 'searchAttributes') walk(value);
+    };
+    walk(message);
+    return found;
+  }
+
+  /** The text of a message with its payloads decrypted, as an operator with the codec sees it. */
+  async function decodedTextOf(message: unknown): Promise<string> {
+    const decoded = await codec.decode(payloadsIn(message));
+    return `${textOf(message)}\n${textOf(decoded)}`;
+  }
+
   function textOf(message: unknown): string {
     const parts: string[] = [];
     const walk = (v: unknown): void => {
@@ -447,14 +488,37 @@ describe('service request end to end (real activities, PostgreSQL, Temporal dev 
     expect(finalState.progress.map((p) => p.status)).toEqual(['en_route', 'arrived', 'working', 'completed']);
     expect(finalState).toMatchObject({ stage: 'closed', replyChannel: 'email', replyCategory: 'delighted', incentivePoints: 500, closeReason: 'answered' });
 
-    // The operator's view: filterable search attributes; no contact details anywhere in Temporal.
+    // The operator's view: filterable search attributes (a visibility query by stage finds the
+    // request); no contact details anywhere in Temporal.
+    const listed = await waitFor('the request in a visibility query by stage', async () => {
+      const ids: string[] = [];
+      for await (const w of client.workflow.list({ query: `ServiceRequestStage = "closed" AND WorkflowId = "${handle.workflowId}"` })) ids.push(w.workflowId);
+      return ids.length > 0 ? ids : undefined;
+    });
+    expect(listed).toEqual([handle.workflowId]);
     const description = await handle.describe();
     expect(description.status.name).toBe('COMPLETED');
     expect(description.typedSearchAttributes.get(ServiceRequestStageKey)).toBe('closed');
     expect(description.typedSearchAttributes.get(ServiceReplyCategoryKey)).toBe('delighted');
     expect(description.typedSearchAttributes.get(ServiceTechnicianIdKey)).toBe(technicianId);
     expect(description.typedSearchAttributes.get(ServiceCustomerIdKey)).toBe(customerId);
-    const temporalText = `${textOf(await handle.fetchHistory())}\n${textOf(description.raw)}`;
+    const history = await handle.fetchHistory();
+    // As stored: every payload encrypted, so not even the area code or the fault is readable.
+    const stored = payloadsIn(history);
+    expect(stored.length).toBeGreaterThan(10);
+    for (const payload of stored) expect(Buffer.from(payload.metadata!.encoding!).toString()).toBe('binary/encrypted');
+    const storedText = `${textOf(history)}\n${textOf(description.raw)}`;
+    for (const plain of [net.areaCode, '냉장이 안 돼요', 'RF-9000']) expect(storedText, `Temporal stores "${plain}" in clear`).not.toContain(plain);
+    // The Web UI's and the CLI's codec endpoint decodes them.
+    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    const viaEndpoint = await fetch(`${baseUrl}/codec/decode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-namespace': 'default' },
+      body: JSON.stringify({ payloads: [{ metadata: { encoding: Buffer.from(started!.metadata!.encoding!).toString('base64'), 'encryption-key-id': Buffer.from(started!.metadata!['encryption-key-id']!).toString('base64') }, data: Buffer.from(started!.data!).toString('base64') }] }),
+    }).then((r) => r.json() as Promise<{ payloads: { metadata: Record<string, string>; data: string }[] }>);
+    expect(Buffer.from(viaEndpoint.payloads[0]!.metadata.encoding!, 'base64').toString()).toBe('json/plain');
+    expect(Buffer.from(viaEndpoint.payloads[0]!.data, 'base64').toString()).toContain(net.areaCode);
+    const temporalText = `${await decodedTextOf(history)}\n${await decodedTextOf(description.raw)}`;
     // The walk does see decoded payloads: the area code is only in the input, the stage only in a search attribute.
     expect(temporalText).toContain(net.areaCode);
     expect(temporalText).toContain('awaiting_reply');
@@ -503,8 +567,12 @@ describe('service request end to end (real activities, PostgreSQL, Temporal dev 
     expect(await requestRow(requestId)).toMatchObject({ status: 'closed', close_reason: 'answered' });
 
     // The revisit: its own request row linked to the original, and its own running workflow.
-    const linked = await pool.query('SELECT id, customer_id FROM service_requests WHERE revisit_of = $1', [requestId]);
-    expect(linked.rows).toEqual([{ id: revisitId, customer_id: customerId }]);
+    // The revisit's workflow records its row with its first activity, which may still be running.
+    const linked = await waitFor('the revisit row', async () => {
+      const { rows } = await pool.query('SELECT id, customer_id FROM service_requests WHERE revisit_of = $1', [requestId]);
+      return rows.length > 0 ? rows : undefined;
+    });
+    expect(linked).toEqual([{ id: revisitId, customer_id: customerId }]);
     const revisit: RequestHandle = client.workflow.getHandle<typeof serviceRequestWorkflow>(serviceRequestWorkflowId(revisitId));
     expect((await revisit.describe()).status.name).toBe('RUNNING');
 

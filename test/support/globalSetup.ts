@@ -6,12 +6,16 @@ import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../db/embeddedPostgres';
 import { migrateToLatest } from '../../db/migrate';
 import { startTemporalDevServer } from '../../scripts/stack/temporalDevServer';
+import { startTestCluster } from './temporalCluster';
 import { freePort } from './ports';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
     temporalAddress: string;
+    /** The Temporal cluster on PostgreSQL, when `make test` built it (scripts/ensure-cluster.sh); else ''. */
+    clusterTemporalAddress: string;
+    clusterMetricsUrl: string;
     temporalCli: string;
     testServerExecutable: string;
   }
@@ -31,8 +35,10 @@ process.on('exit', () => {
 });
 
 /**
- * Once per test run: a migrated PostgreSQL (embedded unless TEST_DATABASE_URL is given) and a
- * Temporal dev server (in memory). Tests isolate themselves by unique ids, not by truncation.
+ * Once per test run: a migrated PostgreSQL (embedded unless TEST_DATABASE_URL is given), a
+ * Temporal dev server (in memory) and, when `make test` provides its programs, a Temporal cluster
+ * on that PostgreSQL (the end-to-end tests run on both). Tests isolate themselves by unique ids,
+ * not by truncation.
  */
 export default async function setup(project: TestProject) {
   const log = pino({ level: 'warn' });
@@ -49,11 +55,17 @@ export default async function setup(project: TestProject) {
   await migrateToLatest(databaseUrl);
 
   const temporalCli = requiredEnv('TEMPORAL_CLI', 'scripts/ensure-temporal.sh');
-  const devServer = await startTemporalDevServer({ cli: temporalCli, port: await freePort() });
+  const [devServer, cluster] = await Promise.all([
+    startTemporalDevServer({ cli: temporalCli, port: await freePort() }),
+    startTestCluster({ databaseUrl, workDir: path.join(dataDir, 'temporal-cluster') }),
+  ]);
   cleanups.unshift(() => devServer.stop());
+  if (cluster) cleanups.unshift(() => cluster.stop());
 
   project.provide('databaseUrl', databaseUrl);
   project.provide('temporalAddress', devServer.address);
+  project.provide('clusterTemporalAddress', cluster?.address ?? '');
+  project.provide('clusterMetricsUrl', cluster?.metricsUrl ?? '');
   project.provide('temporalCli', temporalCli);
   project.provide('testServerExecutable', requiredEnv('TEMPORAL_TEST_SERVER', 'scripts/ensure-test-server.sh'));
 
