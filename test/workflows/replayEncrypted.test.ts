@@ -23,7 +23,8 @@ async function recordedHistories(): Promise<{ workflowId: string; history: Histo
 
 /**
  * The history a worker with the codec would have written: every payload encrypted, but search
- * attributes (the server indexes them) and the SDK core's patch markers, which no codec touches.
+ * attributes (the server indexes them), the SDK core's patch markers and its own bookkeeping in
+ * local-activity markers, which no codec touches.
  */
 async function encrypted(history: History, codec: EncryptionCodec): Promise<History> {
   const payloads: Payload[] = [];
@@ -32,6 +33,8 @@ async function encrypted(history: History, codec: EncryptionCodec): Promise<Hist
     if (Array.isArray(v)) return v.forEach(walk);
     const o = v as Record<string, unknown>;
     if (o.markerName === 'core_patch') return;
+    // A local activity's marker: core reads its own bookkeeping ('data') in clear; the result is ours.
+    if (o.markerName === 'core_local_activity') return walk((o.details as Record<string, unknown> | undefined)?.result);
     if (o.data instanceof Uint8Array && o.metadata && typeof o.metadata === 'object') payloads.push(o as Payload);
     else for (const [key, value] of Object.entries(o)) if (key !== 'searchAttributes') walk(value);
   };
