@@ -95,14 +95,18 @@ const round2 = (v: number) => round(v, 2);
 async function phase(stack: BenchStack, roundNo: number, kind: Phase['kind'], pids: Record<string, number>, run: () => Promise<RunResult>): Promise<Phase> {
   log(`round ${roundNo}: ${kind} — ${REQUESTS} requests, ${CONCURRENCY} at a time...`);
   const meter = new CpuMeter(pids);
-  const postgresBefore = sum(stack.postgresPids().map(cpuMs));
-  const result = await run();
-  const cpu = { ...meter.read(), postgres: sum(stack.postgresPids().map(cpuMs)) - postgresBefore };
-  const history = await historySizes(stack, result.workflowIds);
-  return { round: roundNo, kind, run: result, cpuMs: cpu, history };
+  const result = await measurePostgres(stack, run);
+  const cpu = { ...meter.read(), postgres: result.postgresCpuMs };
+  return { round: roundNo, kind, run: result.value, cpuMs: cpu, history: await historySizes(stack, result.value.workflowIds) };
 }
 
-const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+/** PostgreSQL's CPU while fn runs: the postmaster with the backends it reaped, and those still alive. */
+async function measurePostgres<T>(stack: BenchStack, fn: () => Promise<T>): Promise<{ value: T; postgresCpuMs: number }> {
+  const total = () => stack.postgresPids().reduce((sum, pid, i) => sum + cpuMs(pid, { reaped: i === 0 }), 0);
+  const before = total();
+  const value = await fn();
+  return { value, postgresCpuMs: total() - before };
+}
 
 main().catch((err) => {
   console.error(err instanceof Error ? err.stack : err);

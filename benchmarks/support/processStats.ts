@@ -2,15 +2,19 @@ import { readFileSync } from 'node:fs';
 
 const CLOCK_TICKS_PER_SECOND = 100; // Linux USER_HZ; /proc reports CPU time in these ticks
 
-/** CPU time (user + system) a process has used so far, in milliseconds; 0 once it is gone. */
-export function cpuMs(pid: number): number {
+/**
+ * CPU time (user + system) a process has used so far, in milliseconds; 0 once it is gone. With
+ * `reaped`, the time of its children that have ended is included (PostgreSQL's postmaster reaps
+ * its backends, so their time is not lost when a pooled connection closes).
+ */
+export function cpuMs(pid: number, options: { reaped?: boolean } = {}): number {
   try {
     // Fields after the command name (which may contain spaces) start at ") ".
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const utime = Number(fields[11]);
-    const stime = Number(fields[12]);
-    return ((utime + stime) * 1000) / CLOCK_TICKS_PER_SECOND;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    const own = fields[11]! + fields[12]!;
+    const children = options.reaped ? fields[13]! + fields[14]! : 0;
+    return ((own + children) * 1000) / CLOCK_TICKS_PER_SECOND;
   } catch {
     return 0;
   }
