@@ -88,6 +88,8 @@ export async function startBenchStack(options: { days?: number; extraEnv?: NodeJ
       CONTACT_HOURS_START: '00:00',
       CONTACT_HOURS_END: '24:00',
       DEMO_SIMULATOR: 'false',
+      // No settle time before the survey: the benchmarks measure the work, not a deliberate wait.
+      SURVEY_SETTLE_TIME: '0s',
       ...secrets,
       ...options.extraEnv,
     };
