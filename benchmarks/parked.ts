@@ -1,0 +1,85 @@
+/**
+ * bench:parked — requests parked awaiting the customer's reply, and what they cost.
+ *
+ * Parks BENCH_PARKED requests (default 20,000; `-- --large` for 100,000) through the real endpoints
+ * (choice, completion, unanswered call → survey SMS), in steps, and after each step reads the RSS of
+ * the worker, the Temporal server and PostgreSQL; then, with everything parked, sends SMS replies to
+ * BENCH_PROBES (default 50) parked requests, one at a time, and measures reply → handled (the webhook
+ * call until the reply is classified and stored by the workflow's activity). Writes
+ * benchmarks/results/parked.json. Parking runs at the flow's throughput: 20,000 take hours on a
+ * 2-core machine; BENCH_PARKED=2000 gives the per-request slope in minutes.
+ */
+import { randomBytes } from 'node:crypto';
+import { twilioSignatureFor } from '../providers/twilioSignature';
+import { startBenchStack } from './support/benchStack';
+import { runProductFlow } from './support/flowDriver';
+import { rssMiB } from './support/processStats';
+import { intEnv, log, percentile, printTable, round, until, writeResults } from './support/report';
+
+const PARKED = process.argv.includes('--large') ? 100_000 : intEnv('BENCH_PARKED', 20_000);
+const STEPS = intEnv('BENCH_STEPS', 5);
+const PROBES = intEnv('BENCH_PROBES', 50);
+
+async function main() {
+  const days = Math.ceil(PARKED / 40) + 2;
+  log(`starting the stack (${days} days of slots)...`);
+  const stack = await startBenchStack({ days });
+  try {
+    const memory = () => ({
+      worker: round(rssMiB(stack.pids.worker)),
+      temporal: round(rssMiB(stack.pids.temporal)),
+      postgres: round(stack.postgresPids().reduce((sum, pid) => sum + rssMiB(pid), 0)),
+    });
+    // One request first, so the baseline includes the bundled workflow code and warm connections.
+    const warm = await runProductFlow(stack, 1, { concurrency: 1, days, target: 'surveyed' });
+    const parked = [...warm.reached];
+    const rows = [{ parked: parked.length, 'worker RSS MiB': memory().worker, 'server RSS MiB': memory().temporal, 'postgres RSS MiB': memory().postgres, 'park rate /s': NaN }];
+    const step = Math.ceil((PARKED - 1) / STEPS);
+    while (parked.length < PARKED) {
+      const count = Math.min(step, PARKED - parked.length);
+      const run = await runProductFlow(stack, count, { concurrency: 50, days, target: 'surveyed' });
+      parked.push(...run.reached);
+      const m = memory();
+      rows.push({ parked: parked.length, 'worker RSS MiB': m.worker, 'server RSS MiB': m.temporal, 'postgres RSS MiB': m.postgres, 'park rate /s': round((count * 1000) / run.wallMs, 2) });
+      log(`parked ${parked.length}: worker ${m.worker} MiB, server ${m.temporal} MiB, postgres ${m.postgres} MiB`);
+    }
+    const first = rows[0]!;
+    const last = rows[rows.length - 1]!;
+    const perRequestKiB = (key: 'worker RSS MiB' | 'server RSS MiB' | 'postgres RSS MiB') => round(((last[key] - first[key]) * 1024) / Math.max(1, last.parked - first.parked), 1);
+
+    log(`reply → handled for ${PROBES} parked requests, one at a time...`);
+    const probes = parked.slice(0, PROBES);
+    const handled: number[] = [];
+    for (const p of probes) {
+      const sid = `SM${randomBytes(16).toString('hex')}`;
+      const params = { MessageSid: sid, AccountSid: 'ACbench', From: p.mobile!, To: '+8215880102', Body: '5 좋았어요', NumMedia: '0' };
+      const began = Date.now();
+      const res = await fetch(`${stack.baseUrl}/webhooks/twilio/sms`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignatureFor(stack.secrets.TWILIO_WEBHOOK_AUTH_TOKEN, `${stack.publicBaseUrl}/webhooks/twilio/sms`, params) },
+        body: new URLSearchParams(params).toString(),
+      });
+      if (!res.ok) throw new Error(`SMS reply answered ${res.status}`);
+      await until('the reply to be stored by the workflow', async () => (await stack.pool.query('SELECT 1 FROM survey_replies WHERE request_id = $1', [p.requestId])).rowCount, 60_000, 20);
+      handled.push(Date.now() - began);
+    }
+    printTable(`bench:parked — requests parked awaiting the reply (${PARKED})`, rows);
+    const summary = {
+      'worker KiB per parked request': perRequestKiB('worker RSS MiB'),
+      'server KiB per parked request': perRequestKiB('server RSS MiB'),
+      'postgres KiB per parked request': perRequestKiB('postgres RSS MiB'),
+      'reply → handled p50 ms': round(percentile(handled, 50)),
+      'reply → handled p99 ms': round(percentile(handled, 99)),
+    };
+    printTable('summary (targets: worker RSS flat in the number parked, ≤ 512 MiB at 100,000; p99 ≤ 200 ms)', [summary]);
+    const file = await writeResults('parked', 'npm run bench:parked', { settings: { parked: PARKED, steps: STEPS, probes: PROBES }, rows, summary, handledMs: handled });
+    log(`\nresults written to ${file}`);
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});

@@ -1,0 +1,175 @@
+import { Client, Connection } from '@temporalio/client';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { startEmbeddedPostgres } from '../../db/embeddedPostgres';
+import { migrateToLatest } from '../../db/migrate';
+import { createPool, type Pool } from '../../db/pool';
+import { seedDemoData } from '../../scripts/demo/demoData';
+import { stopChild } from '../../scripts/stack/childProcess';
+import { startTemporalDevServer } from '../../scripts/stack/temporalDevServer';
+import { until } from './report';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface BenchStack {
+  pool: Pool;
+  temporal: Client;
+  baseUrl: string;
+  publicBaseUrl: string;
+  secrets: { PII_SEALING_KEY: string; TWILIO_WEBHOOK_AUTH_TOKEN: string; SENDGRID_INBOUND_SECRET: string; TECHNICIAN_TOKEN_SECRET: string };
+  /** The environment the product's processes run with (config/index.ts reads it). */
+  env: NodeJS.ProcessEnv;
+  taskQueue: string;
+  /** Process ids to charge CPU and memory to. */
+  pids: { temporal: number; worker: number; webhooks: number };
+  /** PostgreSQL: the postmaster and its backends. */
+  postgresPids(): number[];
+  /** Starts another process of the project (e.g. the ceiling worker) with the stack's environment. */
+  spawnNode(name: string, entry: string, extraEnv?: NodeJS.ProcessEnv): Promise<ChildProcess>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The product as `make up` runs it, in a temporary folder: the Temporal dev server on a SQLite file
+ * with the stack's own pragmas, an embedded PostgreSQL (or DATABASE_URL), the worker and the webhook
+ * server as separate processes, the demo network with slots for `days` days. Nothing is left behind.
+ */
+export async function startBenchStack(options: { days?: number; extraEnv?: NodeJS.ProcessEnv } = {}): Promise<BenchStack> {
+  const log = pino({ level: 'warn' });
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const c of cleanups.splice(0)) await c().catch(() => undefined);
+  };
+  try {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-stack-'));
+    cleanups.unshift(() => rm(dir, { recursive: true, force: true }));
+
+    let databaseUrl = process.env.DATABASE_URL;
+    let postgresDataDir: string | undefined;
+    if (!databaseUrl) {
+      postgresDataDir = path.join(dir, 'pg');
+      const db = await startEmbeddedPostgres({ dataDir: postgresDataDir, port: await freePort(), log });
+      cleanups.unshift(() => db.stop());
+      databaseUrl = db.url;
+    }
+    await migrateToLatest(databaseUrl, log);
+
+    const cli = process.env.TEMPORAL_CLI ?? 'temporal';
+    const temporalPort = await freePort();
+    const server = await startTemporalDevServer({ cli, port: temporalPort, dbFile: path.join(dir, 'temporal.sqlite') });
+    cleanups.unshift(() => server.stop());
+
+    const secrets = {
+      PII_SEALING_KEY: randomBytes(32).toString('base64'),
+      TWILIO_WEBHOOK_AUTH_TOKEN: randomBytes(16).toString('hex'),
+      SENDGRID_INBOUND_SECRET: randomBytes(16).toString('hex'),
+      TECHNICIAN_TOKEN_SECRET: randomBytes(32).toString('hex'),
+    };
+    const webhookPort = await freePort();
+    const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
+    const publicBaseUrl = `http://127.0.0.1:${webhookPort}`;
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+      DATA_DIR: dir,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      WEBHOOK_PORT: String(webhookPort),
+      PUBLIC_BASE_URL: publicBaseUrl,
+      CONTACT_HOURS_START: '00:00',
+      CONTACT_HOURS_END: '24:00',
+      DEMO_SIMULATOR: 'false',
+      // No settle time before the survey: the benchmarks measure the work, not a deliberate wait.
+      SURVEY_SETTLE_TIME: '0s',
+      ...secrets,
+      ...options.extraEnv,
+    };
+
+    const children: ChildProcess[] = [];
+    const spawnNode = async (name: string, entry: string, extraEnv: NodeJS.ProcessEnv = {}) => {
+      // `node --import tsx` keeps one process per component, so its CPU and memory can be read.
+      const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', 'ignore', 'inherit'] });
+      child.once('exit', (code, signal) => {
+        if (!stopping) process.stderr.write(`bench: ${name} exited (${code ?? signal})\n`);
+      });
+      children.push(child);
+      return child;
+    };
+    let stopping = false;
+    cleanups.unshift(async () => {
+      stopping = true;
+      await Promise.all(children.map((c) => stopChild(c, 10_000)));
+    });
+
+    const worker = await spawnNode('worker', 'worker/main.ts');
+    const webhooks = await spawnNode('webhooks', 'client/webhooks/main.ts');
+    await until('the webhook server to be ready', () => fetch(`${publicBaseUrl}/health/ready`).then((r) => r.ok, () => false), 120_000, 200);
+
+    const pool = createPool(databaseUrl, 8);
+    cleanups.unshift(() => pool.end());
+    await seedDemoData(pool, { now: new Date(), technicianSecret: secrets.TECHNICIAN_TOKEN_SECRET, days: options.days ?? 3 });
+
+    const connection = await Connection.connect({ address: server.address });
+    cleanups.unshift(() => connection.close());
+    const temporal = new Client({ connection });
+
+    return {
+      pool,
+      temporal,
+      baseUrl: publicBaseUrl,
+      publicBaseUrl,
+      secrets,
+      env,
+      taskQueue,
+      pids: { temporal: server.process.pid!, worker: worker.pid!, webhooks: webhooks.pid! },
+      postgresPids: () => (postgresDataDir ? postgresProcesses(postgresDataDir) : []),
+      spawnNode,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** The postmaster (first line of postmaster.pid) and every process it started. */
+function postgresProcesses(dataDir: string): number[] {
+  let postmaster: number;
+  try {
+    postmaster = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return [];
+  }
+  const pids = [postmaster];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === postmaster) pids.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
