@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
+import { dataConverterFor } from '../../client/codec/dataConverter';
+import { loadConfig } from '../../config';
 import { startEmbeddedPostgres } from '../../db/embeddedPostgres';
 import { migrateToLatest } from '../../db/migrate';
 import { createPool, type Pool } from '../../db/pool';
@@ -20,10 +22,13 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 export interface BenchStack {
   pool: Pool;
+  /** A client with the deployment's payload codec, as every product client has. */
   temporal: Client;
+  /** A client without a codec, for the ceiling workflow (Temporal with nothing of ours). */
+  plainTemporal: Client;
   baseUrl: string;
   publicBaseUrl: string;
-  secrets: { PII_SEALING_KEY: string; TWILIO_WEBHOOK_AUTH_TOKEN: string; SENDGRID_INBOUND_SECRET: string; TECHNICIAN_TOKEN_SECRET: string };
+  secrets: { PII_SEALING_KEY: string; TWILIO_WEBHOOK_AUTH_TOKEN: string; SENDGRID_INBOUND_SECRET: string; TECHNICIAN_TOKEN_SECRET: string; PAYLOAD_ENCRYPTION_KEYS: string };
   /** The environment the product's processes run with (config/index.ts reads it). */
   env: NodeJS.ProcessEnv;
   taskQueue: string;
@@ -71,6 +76,8 @@ export async function startBenchStack(options: { days?: number; extraEnv?: NodeJ
       TWILIO_WEBHOOK_AUTH_TOKEN: randomBytes(16).toString('hex'),
       SENDGRID_INBOUND_SECRET: randomBytes(16).toString('hex'),
       TECHNICIAN_TOKEN_SECRET: randomBytes(32).toString('hex'),
+      // Payloads are encrypted as in every deployment: the product pays for its codec.
+      PAYLOAD_ENCRYPTION_KEYS: `bench-1:${randomBytes(32).toString('base64')}`,
     };
     const webhookPort = await freePort();
     const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
@@ -120,11 +127,13 @@ export async function startBenchStack(options: { days?: number; extraEnv?: NodeJ
 
     const connection = await Connection.connect({ address: server.address });
     cleanups.unshift(() => connection.close());
-    const temporal = new Client({ connection });
+    const temporal = new Client({ connection, dataConverter: dataConverterFor(loadConfig(env)) });
+    const plainTemporal = new Client({ connection });
 
     return {
       pool,
       temporal,
+      plainTemporal,
       baseUrl: publicBaseUrl,
       publicBaseUrl,
       secrets,

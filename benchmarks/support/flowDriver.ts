@@ -4,7 +4,7 @@ import { loadConfig } from '../../config';
 import { startServiceRequest } from '../../client/requests/newRequest';
 import { twilioSignatureFor } from '../../providers/twilioSignature';
 import { demoTechnicianToken } from '../../scripts/demo/demoData';
-import { serviceRequestWorkflowId } from '../../workflows/messages';
+import { getStateQuery, serviceRequestWorkflowId } from '../../workflows/messages';
 import { ceilingSignal } from '../ceiling/workflow';
 import { CEILING_MARKS_TABLE } from '../ceiling/activities';
 import type { BenchStack } from './benchStack';
@@ -118,7 +118,7 @@ export async function runProductFlow(
         r.call_sid && target === 'surveyed' ? { key: 'no-answer', run: () => signedTwilio('/webhooks/twilio/voice/status', { CallSid: r.call_sid!, CallStatus: 'no-answer' }) } : undefined,
       ],
     }));
-  });
+  }, (stuck) => explainStuck(stack, stuck));
 }
 
 /** The same requests' shape on the ceiling workflow, driven the same way (marks polled, signals sent). */
@@ -126,10 +126,10 @@ export async function runCeilingFlow(stack: BenchStack, taskQueue: string, count
   const startRequest = async (): Promise<Driven> => {
     const id = randomUUID();
     const workflowId = `bench-ceiling-${id}`;
-    await stack.temporal.workflow.start('ceilingWorkflow', { taskQueue, workflowId, args: [id] });
+    await stack.plainTemporal.workflow.start('ceilingWorkflow', { taskQueue, workflowId, args: [id] });
     return { id, workflowId, startedAt: Date.now(), done: new Set() };
   };
-  const signal = (workflowId: string, name: string) => () => stack.temporal.workflow.getHandle(workflowId).signal(ceilingSignal, name);
+  const signal = (workflowId: string, name: string) => () => stack.plainTemporal.workflow.getHandle(workflowId).signal(ceilingSignal, name);
   return drive(count, options.concurrency, options.pollMs ?? 100, startRequest, async (inFlight) => {
     const { rows } = await stack.pool.query<{ request_id: string; marks: string[] }>(
       `SELECT request_id, array_agg(mark) AS marks FROM ${CEILING_MARKS_TABLE} WHERE request_id = ANY($1::text[]) GROUP BY request_id`,
@@ -153,7 +153,14 @@ export async function runCeilingFlow(stack: BenchStack, taskQueue: string, count
 
 type Observation = { id: string; closed: boolean; actions: ({ key: string; run: () => Promise<unknown> } | undefined)[] };
 
-async function drive(count: number, concurrency: number, pollMs: number, start: () => Promise<Driven>, observe: (inFlight: Driven[]) => Promise<Observation[]>): Promise<RunResult> {
+async function drive(
+  count: number,
+  concurrency: number,
+  pollMs: number,
+  start: () => Promise<Driven>,
+  observe: (inFlight: Driven[]) => Promise<Observation[]>,
+  explain: (stuck: Driven[]) => Promise<string> = async () => '',
+): Promise<RunResult> {
   const began = Date.now();
   const inFlight = new Map<string, Driven>();
   const latenciesMs: number[] = [];
@@ -193,10 +200,27 @@ async function drive(count: number, concurrency: number, pollMs: number, start: 
       }
     }
     await Promise.all(running);
-    if (Date.now() - lastProgress > 180_000) throw new Error(`no request moved for 3 minutes; ${inFlight.size} still in flight: ${[...inFlight.keys()].slice(0, 5).join(', ')}`);
+    if (Date.now() - lastProgress > 180_000) {
+      const stuck = [...inFlight.values()].slice(0, 5);
+      throw new Error(`no request moved for 3 minutes; ${inFlight.size} still in flight:\n${await explain(stuck).catch((err) => String(err))}`);
+    }
     await new Promise((r) => setTimeout(r, pollMs));
   }
   return { requests: count, wallMs: Date.now() - began, latenciesMs, workflowIds, reached };
+}
+
+/** Where each stuck request stands: its workflow's stage, what the driver did, what the outbox and inbox hold. */
+async function explainStuck(stack: BenchStack, stuck: Driven[]): Promise<string> {
+  const lines: string[] = [];
+  for (const d of stuck) {
+    const state = await stack.temporal.workflow.getHandle(d.workflowId).query(getStateQuery).catch((err: Error) => ({ stage: `unknown (${err.message})` }));
+    const outbox = await stack.pool.query(`SELECT purpose, status FROM outbox WHERE request_id = $1 ORDER BY id`, [d.id]);
+    const inbox = await stack.pool.query(`SELECT kind, status, attempts, last_error FROM inbox WHERE request_id = $1 ORDER BY id`, [d.id]);
+    lines.push(
+      `  ${d.id}: stage ${state.stage}; driver did ${[...d.done].join(', ') || 'nothing'}; outbox ${outbox.rows.map((r) => `${r.purpose}/${r.status}`).join(', ') || '-'}; inbox ${inbox.rows.map((r) => `${r.kind}/${r.status}(${r.attempts}${r.last_error ? `: ${r.last_error}` : ''})`).join(', ') || '-'}`,
+    );
+  }
+  return lines.join('\n');
 }
 
 /** Events and encoded bytes of each workflow's history (a sample of them). */
