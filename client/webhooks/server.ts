@@ -2,6 +2,7 @@ import formbody from '@fastify/formbody';
 import type { Client, Connection } from '@temporalio/client';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { requestLogSerializers } from '../../config/logger';
 import type { Pool } from '../../db/pool';
 import { choiceRoutes } from './routes/choice';
 import { healthRoutes } from './routes/health';
@@ -48,10 +49,16 @@ export interface WebhookDeps {
  */
 export async function buildWebhookServer(deps: WebhookDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: deps.log as FastifyBaseLogger,
+    // Request lines carry the method, the route and the URL without its tokens, never headers.
+    loggerInstance: deps.log.child({}, { serializers: requestLogSerializers }) as FastifyBaseLogger,
+    // Fastify's own request lines (and its not-found line) print the raw URL: one line of ours instead.
+    disableRequestLogging: true,
     bodyLimit: deps.settings.bodyLimitBytes,
     // Behind a proxy the public URL differs from the local one; signatures use the configured base.
     trustProxy: true,
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.info({ req, res: reply, responseTimeMs: Math.round(reply.elapsedTime) }, 'request completed');
   });
   await app.register(formbody);
   await app.register(healthRoutes(deps));
