@@ -6,15 +6,16 @@ import { provideDatabase } from '../../db/database';
 import { createPool } from '../../db/pool';
 import { seedDemoData } from '../demo/demoData';
 import { startSimulator } from '../demo/simulator';
-import { startProcess, type ManagedProcess } from './childProcess';
 import { loadOrCreateDevSecrets } from './devSecrets';
+import { supervise } from './supervisor';
 import { startTemporalDevServer } from './temporalDevServer';
 
 /**
  * `make up`: the whole system on one machine. Temporal dev server with its Web UI (state in a
  * SQLite file), PostgreSQL (embedded unless DATABASE_URL is set) with migrations and demo data,
  * the worker and the webhook server as their own processes, and, in sandbox mode, the simulator
- * that plays technicians and customers. Ctrl-C stops everything in reverse order.
+ * that plays technicians and customers. A worker or webhook server that exits is restarted (with
+ * a growing pause, logged) while the rest keeps running. Ctrl-C stops everything in reverse order.
  */
 async function main() {
   const dataDir = path.resolve(process.env.DATA_DIR ?? '.data');
@@ -52,16 +53,11 @@ async function main() {
 
   const childEnv = { ...env, DATABASE_URL: database.url, TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS };
   const tsx = path.resolve('node_modules/.bin/tsx');
-  const children: ManagedProcess[] = [];
-  const exitedEarly = (name: string) => (code: number | null) => {
-    if (!stopping) {
-      log.error({ code }, `${name} exited; stopping the stack`);
-      void stopAll(1);
-    }
-  };
+  // A child that exits (a crash, a kill) is restarted with a growing pause; the rest keeps running.
   for (const [name, entry] of [['worker', 'worker/main.ts'], ['webhooks', 'client/webhooks/main.ts']] as const) {
-    const child = startProcess(name, tsx, [entry], childEnv, exitedEarly(name));
-    children.push(child);
+    const child = supervise(name, tsx, [entry], childEnv, {
+      onExit: (exit, restartInMs) => log.error({ code: exit.code, signal: exit.signal, restartInMs }, `${name} exited; restarting it`),
+    });
     stops.push(child);
   }
 
