@@ -115,7 +115,7 @@ function keepRunningOnStrayRejections(log: Logger) {
   strayRejectionsHandled = true;
   process.on('unhandledRejection', (reason) => log.error({ err: reason instanceof Error ? reason.message : String(reason) }, 'unhandled rejection (process keeps running)'));
   process.on('uncaughtException', (err) => {
-    log.fatal({ err: err.message, stack: err.stack }, 'uncaught exception; exiting for the supervisor to restart');
+    log.fatal({ err }, 'uncaught exception; exiting for the supervisor to restart');
     process.exit(1);
   });
 }

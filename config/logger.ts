@@ -31,9 +31,10 @@ interface RequestLike {
 export const requestLogSerializers: Record<string, SerializerFn> = {
   req: (req: RequestLike) => ({ id: req.id, method: req.method, url: req.url === undefined ? undefined : redactUrl(req.url), route: req.routeOptions?.url }),
   res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-  err: (err: Error) => {
+  err: (err: unknown) => {
+    if (!(err instanceof Error)) return typeof err === 'string' ? redactUrl(err) : err;
     const serialized = pino.stdSerializers.err(err);
-    return { ...serialized, message: redactUrl(serialized.message), stack: serialized.stack && redactUrl(serialized.stack) };
+    return { ...serialized, message: typeof serialized.message === 'string' ? redactUrl(serialized.message) : serialized.message, stack: typeof serialized.stack === 'string' ? redactUrl(serialized.stack) : serialized.stack };
   },
 };
 

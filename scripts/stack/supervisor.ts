@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { startProcess, stopChild } from './childProcess';
+import { startProcess, stopChild, type OutputSink } from './childProcess';
 
 export interface ChildExit {
   name: string;
@@ -27,6 +27,7 @@ export interface SupervisorOptions {
   maxPauseMs?: number;
   /** A child that stayed up this long is healthy again: the next pause starts small. */
   healthyAfterMs?: number;
+  output?: OutputSink;
 }
 
 /**
@@ -49,7 +50,7 @@ export function supervise(name: string, command: string, args: string[], env: No
 
   const spawnChild = () => {
     startedAt = Date.now();
-    child = startProcess(name, command, args, env, () => undefined).child;
+    child = startProcess(name, command, args, env, () => undefined, options.output).child;
     const pid = child.pid;
     for (const w of waiters.splice(0)) {
       if (exits.length > w.after) w.resolve();
@@ -83,4 +84,12 @@ export function supervise(name: string, command: string, args: string[], env: No
       await stopChild(child);
     },
   };
+}
+
+/**
+ * How the stack runs a TypeScript entry: node itself with tsx's loader, not the tsx launcher, so
+ * the pid the supervisor holds is the process doing the work (a signal or a kill reaches it).
+ */
+export function typescriptEntry(entry: string): [string, string[]] {
+  return [process.execPath, ['--import', 'tsx', entry]];
 }

@@ -7,7 +7,7 @@ import { createPool } from '../../db/pool';
 import { seedDemoData } from '../demo/demoData';
 import { startSimulator } from '../demo/simulator';
 import { loadOrCreateDevSecrets } from './devSecrets';
-import { supervise } from './supervisor';
+import { supervise, typescriptEntry } from './supervisor';
 import { startTemporalDevServer } from './temporalDevServer';
 
 /**
@@ -52,10 +52,9 @@ async function main() {
   await seedDemoData(pool, { now: new Date(), technicianSecret: secrets.TECHNICIAN_TOKEN_SECRET });
 
   const childEnv = { ...env, DATABASE_URL: database.url, TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS };
-  const tsx = path.resolve('node_modules/.bin/tsx');
   // A child that exits (a crash, a kill) is restarted with a growing pause; the rest keeps running.
   for (const [name, entry] of [['worker', 'worker/main.ts'], ['webhooks', 'client/webhooks/main.ts']] as const) {
-    const child = supervise(name, tsx, [entry], childEnv, {
+    const child = supervise(name, ...typescriptEntry(entry), childEnv, {
       onExit: (exit, restartInMs) => log.error({ code: exit.code, signal: exit.signal, restartInMs }, `${name} exited; restarting it`),
     });
     stops.push(child);
