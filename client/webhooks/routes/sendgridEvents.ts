@@ -63,6 +63,8 @@ export const sendgridEventRoutes =
     });
 
     async function handleEvent(d: WebhookDeps, e: SendGridEvent): Promise<boolean> {
+      // A signed batch may still hold entries that are not objects (null, a number): nothing to act on.
+      if (typeof e !== 'object' || e === null) return false;
       const kind = typeof e.event === 'string' ? e.event : '';
       if (!['bounce', 'dropped', 'spamreport', 'unsubscribe', 'group_unsubscribe'].includes(kind)) return false;
       if (typeof e.requestId !== 'string' || !UUID.test(e.requestId) || typeof e.sg_event_id !== 'string') return false;
