@@ -1,4 +1,5 @@
 import { runner } from 'node-pg-migrate';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -63,4 +64,17 @@ export function isDatabaseUnreachable(err: unknown): boolean {
     if (typeof e.message === 'string' && /Connection terminated|timeout expired|the database system is (starting up|shutting down)/i.test(e.message)) return true;
   }
   return false;
+}
+
+let migrationNames: Promise<string[]> | undefined;
+
+/**
+ * Whether every migration in db/migrations has been applied: a process that started before the
+ * database reports itself ready only once its schema is complete, not when the first table exists.
+ */
+export async function schemaIsCurrent(pool: { query: (sql: string) => Promise<{ rows: { name: string }[] }> }): Promise<boolean> {
+  migrationNames ??= readdir(MIGRATIONS_DIR).then((files) => files.filter((f) => f.endsWith('.sql')).map((f) => f.replace(/\.sql$/, '')));
+  const [expected, { rows }] = await Promise.all([migrationNames, pool.query('SELECT name FROM schema_migrations')]);
+  const applied = new Set(rows.map((r) => r.name));
+  return expected.every((name) => applied.has(name));
 }

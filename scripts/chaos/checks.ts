@@ -60,15 +60,32 @@ export async function checkInvariants(o: {
     }
   }
 
-  // Sends: the same message created twice for one recipient is a duplicate the customer sees.
-  const sends = new Map<string, CreatedMessage[]>();
+  // Sends, as the providers saw them. A message the provider answered is tied to its outbox row by
+  // the provider's id: two for one request, purpose and channel is a duplicate. A message created
+  // behind an ambiguous answer (504, no answer) has no id in the outbox: if the customer also got
+  // the same message (links aside) in a clean send, that is a duplicate too.
+  const ids = o.created.map((m) => m.id);
+  const outbox = await o.pool.query<{ provider_message_id: string; request_id: string; purpose: string; channel: string; idempotency_key: string }>(
+    `SELECT provider_message_id, request_id, purpose, channel, idempotency_key FROM outbox WHERE provider_message_id = ANY($1::text[])`,
+    [ids],
+  );
+  const rowById = new Map(outbox.rows.map((r) => [r.provider_message_id, r]));
+  const byPurpose = new Map<string, { m: CreatedMessage; key: string }[]>();
+  const cleanContent = new Map<string, CreatedMessage>();
   for (const m of o.created) {
-    // A retried send makes a fresh link token: the same message with another token is the same message.
-    const key = `${m.provider}|${m.to}|${withoutTokens(m.content)}`;
-    sends.set(key, [...(sends.get(key) ?? []), m]);
+    const row = rowById.get(m.id);
+    if (!row) continue;
+    const key = `${row.request_id} ${row.purpose} ${row.channel}`;
+    byPurpose.set(key, [...(byPurpose.get(key) ?? []), { m, key: row.idempotency_key }]);
+    cleanContent.set(`${m.to}|${withoutTokens(m.content)}`, m);
   }
-  for (const [key, copies] of sends) {
-    if (copies.length > 1) violations.push({ invariant: 'duplicate_send', at: copies[1]!.at, detail: `${copies.length}× ${key.split('|')[0]} to ${mask(key.split('|')[1]!)} (first answered ${copies.map((m) => m.fault).join(', ')})` });
+  for (const [key, copies] of byPurpose) {
+    if (copies.length > 1) violations.push({ invariant: 'duplicate_send', at: copies[1]!.m.at, detail: `${copies.length}× ${key} (${copies.map((c) => c.key.split(':').slice(1).join(':')).join(', ')})` });
+  }
+  for (const m of o.created) {
+    if (rowById.has(m.id)) continue;
+    const twin = cleanContent.get(`${m.to}|${withoutTokens(m.content)}`);
+    if (twin) violations.push({ invariant: 'duplicate_send', at: twin.at, detail: `${m.provider} to ${mask(m.to)} created behind a ${m.fault} answer, then sent again: "${withoutTokens(m.content).slice(0, 60)}…"` });
   }
 
   const grants = await o.pool.query<{ request_id: string; n: number }>(

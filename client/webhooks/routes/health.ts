@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { schemaIsCurrent } from '../../../db/migrate';
 import type { WebhookDeps } from '../server';
 
 /** A dependency that does not answer within this is reported down: readiness itself answers fast. */
@@ -11,7 +12,7 @@ export const healthRoutes =
     app.get('/health/live', async () => ({ status: 'ok' }));
     app.get('/health/ready', async (_req, reply) => {
       const [postgres, temporal] = await Promise.all([
-        answersWithin(deps.pool.query('SELECT 1 FROM schema_migrations LIMIT 1')),
+        answersWithin(schemaIsCurrent(deps.pool).then((current) => current || Promise.reject(new Error('migrations pending')))),
         answersWithin(deps.temporalConnection.healthService.check({})),
       ]);
       const checks = { postgres, temporal };
