@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every check the project keeps: typecheck, lint, then the whole vitest suite (unit, workflow tests
-# on the time-skipping server, integration tests on the dev server and PostgreSQL, browser tests).
+# on the time-skipping server, integration tests on the dev server and PostgreSQL, browser tests,
+# webhook fuzzing), then a short fault-injection run against the real processes.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -12,3 +13,5 @@ export TEMPORAL_CLI TEMPORAL_TEST_SERVER
 echo "== typecheck" && node_modules/.bin/tsc --noEmit
 echo "== lint" && node_modules/.bin/eslint --max-warnings 0 .
 echo "== tests" && node_modules/.bin/vitest run
+# The short fault-injection run (about 40 requests, each fault once; `npm run chaos` is the full one).
+echo "== chaos (short)" && node_modules/.bin/tsx scripts/chaos/run.ts --short

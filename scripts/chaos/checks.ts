@@ -61,26 +61,27 @@ export async function checkInvariants(o: {
   }
 
   // Sends, as the providers saw them. A message the provider answered is tied to its outbox row by
-  // the provider's id: two for one request, purpose and channel is a duplicate. A message created
-  // behind an ambiguous answer (504, no answer) has no id in the outbox: if the customer also got
-  // the same message (links aside) in a clean send, that is a duplicate too.
+  // the provider's id: the same message (links aside) twice for one request, purpose and channel is
+  // a duplicate (a new offer of other technicians, or a reminder, is another message). A message
+  // created behind an ambiguous answer (504, no answer) has no id in the outbox: if the customer
+  // also got the same message in a clean send, that is a duplicate too.
   const ids = o.created.map((m) => m.id);
   const outbox = await o.pool.query<{ provider_message_id: string; request_id: string; purpose: string; channel: string; idempotency_key: string }>(
     `SELECT provider_message_id, request_id, purpose, channel, idempotency_key FROM outbox WHERE provider_message_id = ANY($1::text[])`,
     [ids],
   );
   const rowById = new Map(outbox.rows.map((r) => [r.provider_message_id, r]));
-  const byPurpose = new Map<string, { m: CreatedMessage; key: string }[]>();
+  const byMessage = new Map<string, { m: CreatedMessage; key: string }[]>();
   const cleanContent = new Map<string, CreatedMessage>();
   for (const m of o.created) {
     const row = rowById.get(m.id);
     if (!row) continue;
-    const key = `${row.request_id} ${row.purpose} ${row.channel}`;
-    byPurpose.set(key, [...(byPurpose.get(key) ?? []), { m, key: row.idempotency_key }]);
+    const key = `${row.request_id} ${row.purpose} ${row.channel}|${withoutTokens(m.content)}`;
+    byMessage.set(key, [...(byMessage.get(key) ?? []), { m, key: row.idempotency_key }]);
     cleanContent.set(`${m.to}|${withoutTokens(m.content)}`, m);
   }
-  for (const [key, copies] of byPurpose) {
-    if (copies.length > 1) violations.push({ invariant: 'duplicate_send', at: copies[1]!.m.at, detail: `${copies.length}× ${key} (${copies.map((c) => c.key.split(':').slice(1).join(':')).join(', ')})` });
+  for (const [key, copies] of byMessage) {
+    if (copies.length > 1) violations.push({ invariant: 'duplicate_send', at: copies[1]!.m.at, detail: `${copies.length}× ${key.split('|')[0]} (${copies.map((c) => c.key.split(':').slice(1).join(':')).join(', ')})` });
   }
   for (const m of o.created) {
     if (rowById.has(m.id)) continue;
