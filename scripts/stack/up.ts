@@ -40,9 +40,30 @@ async function main() {
   const [host, port] = config.TEMPORAL_ADDRESS.split(':');
   const localTemporal = host === 'localhost' || host === '127.0.0.1';
   if (localTemporal) {
-    const server = await startTemporalDevServer({ cli, port: Number(port ?? 7233), uiPort: config.TEMPORAL_UI_PORT, dbFile: path.join(dataDir, 'temporal.sqlite') });
-    stops.push({ name: 'temporal', stop: server.stop });
+    const options = { cli, port: Number(port ?? 7233), uiPort: config.TEMPORAL_UI_PORT, dbFile: path.join(dataDir, 'temporal.sqlite') };
+    let server = await startTemporalDevServer(options);
+    stops.push({ name: 'temporal', stop: () => server.stop() });
     log.info({ address: server.address }, 'temporal dev server ready');
+    // The dev server keeps its state in SQLite: if it dies, it is started again on the same file.
+    let pauseMs = 1000;
+    const restartWhenGone = () =>
+      server.process.once('exit', (code, signal) => {
+        if (stopping) return;
+        log.error({ code, signal, restartInMs: pauseMs }, 'temporal dev server exited; restarting it');
+        const restart = async () => {
+          try {
+            server = await startTemporalDevServer(options);
+            pauseMs = 1000;
+            restartWhenGone();
+          } catch (err) {
+            pauseMs = Math.min(pauseMs * 2, 30_000);
+            log.error({ err: (err as Error).message, restartInMs: pauseMs }, 'temporal dev server did not start; trying again');
+            setTimeout(() => void restart(), pauseMs);
+          }
+        };
+        setTimeout(() => void restart(), pauseMs);
+      });
+    restartWhenGone();
   }
 
   const database = await provideDatabase(config, log);
