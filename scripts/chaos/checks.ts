@@ -60,33 +60,30 @@ export async function checkInvariants(o: {
     }
   }
 
-  // Sends, as the providers saw them. A message the provider answered is tied to its outbox row by
-  // the provider's id: the same message (links aside) twice for one request, purpose and channel is
-  // a duplicate (a new offer of other technicians, or a reminder, is another message). A message
-  // created behind an ambiguous answer (504, no answer) has no id in the outbox: if the customer
-  // also got the same message in a clean send, that is a duplicate too.
+  // Sends, as the providers saw them. Each outbox row (request + purpose + attempt: one offer, one
+  // survey, one reminder) may reach the customer once. A clean send is tied to its row by the
+  // provider's id. A message created behind an ambiguous answer (504, no answer) has no id in the
+  // outbox; if the same row was sent again (same recipient and text, links aside, from a row that
+  // already existed), the customer got it twice. A new offer after a lost booking race is a new row.
   const ids = o.created.map((m) => m.id);
-  const outbox = await o.pool.query<{ provider_message_id: string; request_id: string; purpose: string; channel: string; idempotency_key: string }>(
-    `SELECT provider_message_id, request_id, purpose, channel, idempotency_key FROM outbox WHERE provider_message_id = ANY($1::text[])`,
+  const outbox = await o.pool.query<{ provider_message_id: string; idempotency_key: string; created_at: Date }>(
+    `SELECT provider_message_id, idempotency_key, created_at FROM outbox WHERE provider_message_id = ANY($1::text[])`,
     [ids],
   );
   const rowById = new Map(outbox.rows.map((r) => [r.provider_message_id, r]));
-  const byMessage = new Map<string, { m: CreatedMessage; key: string }[]>();
-  const cleanContent = new Map<string, CreatedMessage>();
+  const clean = new Map<string, { m: CreatedMessage; row: { idempotency_key: string; created_at: Date } }[]>();
   for (const m of o.created) {
     const row = rowById.get(m.id);
     if (!row) continue;
-    const key = `${row.request_id} ${row.purpose} ${row.channel}|${withoutTokens(m.content)}`;
-    byMessage.set(key, [...(byMessage.get(key) ?? []), { m, key: row.idempotency_key }]);
-    cleanContent.set(`${m.to}|${withoutTokens(m.content)}`, m);
-  }
-  for (const [key, copies] of byMessage) {
-    if (copies.length > 1) violations.push({ invariant: 'duplicate_send', at: copies[1]!.m.at, detail: `${copies.length}× ${key.split('|')[0]} (${copies.map((c) => c.key.split(':').slice(1).join(':')).join(', ')})` });
+    const key = `${m.to}|${withoutTokens(m.content)}`;
+    clean.set(key, [...(clean.get(key) ?? []), { m, row }]);
   }
   for (const m of o.created) {
     if (rowById.has(m.id)) continue;
-    const twin = cleanContent.get(`${m.to}|${withoutTokens(m.content)}`);
-    if (twin) violations.push({ invariant: 'duplicate_send', at: twin.at, detail: `${m.provider} to ${mask(m.to)} created behind a ${m.fault} answer, then sent again: "${withoutTokens(m.content).slice(0, 60)}…"` });
+    const resent = (clean.get(`${m.to}|${withoutTokens(m.content)}`) ?? []).find((c) => c.row.created_at.getTime() <= m.at.getTime());
+    if (resent) {
+      violations.push({ invariant: 'duplicate_send', at: resent.m.at, detail: `${m.provider} to ${mask(m.to)} ${resent.row.idempotency_key.split(':').slice(1).join(':')} created behind a ${m.fault} answer, then sent again` });
+    }
   }
 
   const grants = await o.pool.query<{ request_id: string; n: number }>(
