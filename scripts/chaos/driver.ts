@@ -148,10 +148,13 @@ export function startDriver(o: DriverOptions) {
       await once('call', async () => {
         const call = received(t, 'twilio-call', /./);
         if (!call) return false;
+        // Twilio calls back exactly the URLs it was given: the gather action in the TwiML, the status callback.
+        const gatherUrl = call.content.match(/action="([^"]+)"/)?.[1]?.replace(/&amp;/g, '&');
+        const route = (url: string | undefined, fallback: string) => (url?.startsWith(o.baseUrl) ? url.slice(o.baseUrl.length) : fallback);
         if (t.branch === 'phone_answered') {
-          return twilio(t, '/webhooks/twilio/voice/gather', { CallSid: call.id, Digits: String(REPLIES.phone_answered.rating), CallStatus: 'in-progress', AnsweredBy: 'human' }, { source: 'twilio-voice', eventId: `${call.id}:`, match: 'prefix' });
+          return twilio(t, route(gatherUrl, '/webhooks/twilio/voice/gather'), { CallSid: call.id, Digits: String(REPLIES.phone_answered.rating), CallStatus: 'in-progress', AnsweredBy: 'human' }, { source: 'twilio-voice', eventId: `${call.id}:`, match: 'prefix' });
         }
-        return twilio(t, '/webhooks/twilio/voice/status', { CallSid: call.id, CallStatus: t.branch === 'sms_reply' ? 'busy' : 'no-answer' }, { source: 'twilio-voice', eventId: `${call.id}:`, match: 'prefix' });
+        return twilio(t, route(call.statusCallback, '/webhooks/twilio/voice/status'), { CallSid: call.id, CallStatus: t.branch === 'sms_reply' ? 'busy' : 'no-answer' }, { source: 'twilio-voice', eventId: `${call.id}:`, match: 'prefix' });
       });
     }
     if (state.stage === 'awaiting_reply') await once('reply', () => reply(t));
@@ -224,7 +227,7 @@ export function startDriver(o: DriverOptions) {
 export type Driver = ReturnType<typeof startDriver>;
 
 function routePattern(route: string): string {
-  return route.replace(/\/(choose|survey|unsubscribe)\/[^/]+/, '/$1/:token').replace(/\/webhooks\/sendgrid\/inbound\/[^/]+/, '/webhooks/sendgrid/inbound/:secret').replace(/\/jobs\/[^/]+\//, '/jobs/:requestId/');
+  return route.split('?')[0]!.replace(/\/(choose|survey|unsubscribe)\/[^/]+/, '/$1/:token').replace(/\/webhooks\/sendgrid\/inbound\/[^/]+/, '/webhooks/sendgrid/inbound/:secret').replace(/\/jobs\/[^/]+\//, '/jobs/:requestId/');
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
