@@ -79,6 +79,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     REPLY_REMINDER_BEFORE_CLOSE: '25s',
     NO_TECHNICIAN_RETRY_INTERVAL: '5s',
     NO_TECHNICIAN_MAX_ATTEMPTS: '3',
+    // The pause between the repair and the survey (once the settle-before-survey change is merged).
+    SURVEY_SETTLE_TIME: '5s',
   };
   log(`chaos ${runId}: starting the stack (data in a temporary folder)`);
   const stack = await startChaosStack({ dataDir, temporalCli: o.temporalCli, env, logFile: path.join(dataDir, 'processes.log') });
