@@ -1,4 +1,5 @@
 import formbody from '@fastify/formbody';
+import { parse as parseForm, type ParsedUrlQuery } from 'node:querystring';
 import type { Client, Connection } from '@temporalio/client';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -60,7 +61,9 @@ export async function buildWebhookServer(deps: WebhookDeps): Promise<FastifyInst
   app.addHook('onResponse', async (req, reply) => {
     req.log.info({ req, res: reply, responseTimeMs: Math.round(reply.elapsedTime) }, 'request completed');
   });
-  await app.register(formbody);
+  // PostgreSQL text cannot hold NUL: a form field carrying one (no provider sends it) loses it here,
+  // so it fails a signature check or validation (4xx) instead of an insert (500).
+  await app.register(formbody, { parser: (body) => withoutNul(parseForm(body)) });
   await app.register(healthRoutes(deps));
   await app.register(twilioVoiceRoutes(deps));
   await app.register(twilioSmsRoutes(deps));
@@ -72,4 +75,9 @@ export async function buildWebhookServer(deps: WebhookDeps): Promise<FastifyInst
   await app.register(technicianRoutes(deps));
   await app.register(statisticsRoutes({ pool: deps.pool, accessToken: deps.settings.operatorAccessToken, timeZone: deps.settings.timeZone }));
   return app;
+}
+
+function withoutNul(form: ParsedUrlQuery): ParsedUrlQuery {
+  const clean = (v: string) => v.replaceAll('\u0000', '');
+  return Object.fromEntries(Object.entries(form).map(([k, v]) => [clean(k), Array.isArray(v) ? v.map(clean) : v === undefined ? v : clean(v)]));
 }
