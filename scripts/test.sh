@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every check the project keeps: typecheck, lint, then the whole vitest suite (unit, workflow tests
 # on the time-skipping server, integration tests on the dev server and PostgreSQL, the end-to-end
-# tests on the dev server and on the cluster stack, browser tests).
+# tests on the dev server and on the cluster stack, browser tests, webhook fuzzing), then a short
+# fault-injection run against the real processes.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -17,3 +18,5 @@ while IFS='=' read -r name value; do export "$name=$value"; done <<<"$cluster_to
 echo "== typecheck" && node_modules/.bin/tsc --noEmit
 echo "== lint" && node_modules/.bin/eslint --max-warnings 0 .
 echo "== tests" && node_modules/.bin/vitest run
+# The short fault-injection run (about 40 requests, each fault once; `npm run chaos` is the full one).
+echo "== chaos (short)" && node_modules/.bin/tsx scripts/chaos/run.ts --short

@@ -1,25 +1,27 @@
-import { loadConfig } from '../../config';
-import { createLogger } from '../../config/logger';
-import { migrateToLatest } from '../../db/migrate';
-import { createPool } from '../../db/pool';
+import { bootstrap } from '../../config/bootstrap';
 import { connectTemporal } from '../temporal';
 import { codecEndpointFor } from '../codec/dataConverter';
 import { startInboxRelay } from './inbox/relay';
 import { buildWebhookServer } from './server';
 
-/** The webhook server process. SIGINT/SIGTERM: stop accepting, finish in-flight requests, close. */
+/**
+ * The webhook server process. It listens at once, even while PostgreSQL or Temporal is down:
+ * requests get a fast 5xx and /health/ready 503 until they answer, and it recovers by itself.
+ * SIGINT/SIGTERM: stop accepting, finish in-flight requests, close.
+ */
 async function main() {
-  const config = loadConfig();
-  const log = createLogger(config.LOG_LEVEL, 'webhooks');
-  if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required for the webhook server (the stack script sets it for the embedded database)');
-  // Either process may start first; the migrations run under a lock, so both may ask for them.
-  await migrateToLatest(config.DATABASE_URL, log);
-  const pool = createPool(config.DATABASE_URL);
-  const { client, connection } = await connectTemporal(config, { lazy: true });
+  const runtime = await bootstrap({
+    name: 'webhooks',
+    schema: 'background',
+    // Lazy: the webhook server must start and store inbound events even while Temporal is down.
+    connectTemporal: (config) => connectTemporal(config, { lazy: true }),
+  });
+  const { config, log, pool, temporal } = runtime;
+  runtime.onShutdown('temporal connection', () => temporal.connection.close());
   const app = await buildWebhookServer({
     pool,
-    temporal: client,
-    temporalConnection: connection,
+    temporal: temporal.client,
+    temporalConnection: temporal.connection,
     log,
     clock: () => new Date(),
     settings: {
@@ -39,18 +41,13 @@ async function main() {
     },
   });
   // Events stored while Temporal was unreachable are signalled once it answers again.
-  const relay = startInboxRelay({ pool, temporal: client, log });
+  const relay = startInboxRelay({ pool, temporal: temporal.client, log });
+  runtime.onShutdown('inbox relay', () => relay.stop());
+  runtime.onShutdown('http server', () => app.close());
   await app.listen({ host: config.WEBHOOK_HOST, port: config.WEBHOOK_PORT });
-  const stop = async (signal: string) => {
-    log.info({ signal }, 'webhook server stopping');
-    await app.close();
-    await relay.stop();
-    await connection.close();
-    await pool.end();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  const stop = (signal: string) => void runtime.shutdown(signal).finally(() => process.exit(process.exitCode ?? 0));
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
 main().catch((err) => {

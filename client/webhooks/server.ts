@@ -1,7 +1,9 @@
 import formbody from '@fastify/formbody';
+import { parse as parseForm, type ParsedUrlQuery } from 'node:querystring';
 import type { Client, Connection } from '@temporalio/client';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { requestLogSerializers } from '../../config/logger';
 import type { Pool } from '../../db/pool';
 import { choiceRoutes } from './routes/choice';
 import { healthRoutes } from './routes/health';
@@ -56,14 +58,22 @@ export interface WebhookDeps {
  */
 export async function buildWebhookServer(deps: WebhookDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: deps.log as FastifyBaseLogger,
+    // Request lines carry the method, the route and the URL without its tokens, never headers.
+    loggerInstance: deps.log.child({}, { serializers: requestLogSerializers }) as FastifyBaseLogger,
+    // Fastify's own request lines (and its not-found line) print the raw URL: one line of ours instead.
+    disableRequestLogging: true,
     bodyLimit: deps.settings.bodyLimitBytes,
     // Behind a proxy the public URL differs from the local one; signatures use the configured base.
     trustProxy: true,
   });
   const metrics = createWebhookMetrics(deps.pool);
   metrics.observeRequests(app);
-  await app.register(formbody);
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.info({ req, res: reply, responseTimeMs: Math.round(reply.elapsedTime) }, 'request completed');
+  });
+  // PostgreSQL text cannot hold NUL: a form field carrying one (no provider sends it) loses it here,
+  // so it fails a signature check or validation (4xx) instead of an insert (500).
+  await app.register(formbody, { parser: (body) => withoutNul(parseForm(body)) });
   await app.register(healthRoutes(deps));
   await app.register(twilioVoiceRoutes(deps));
   await app.register(twilioSmsRoutes(deps));
@@ -77,4 +87,9 @@ export async function buildWebhookServer(deps: WebhookDeps): Promise<FastifyInst
   await app.register(metricsRoutes({ metrics, accessToken: deps.settings.operatorAccessToken }));
   if (deps.codec) await app.register(codecRoutes({ ...deps.codec, accessToken: deps.settings.operatorAccessToken }));
   return app;
+}
+
+function withoutNul(form: ParsedUrlQuery): ParsedUrlQuery {
+  const clean = (v: string) => v.replaceAll('\u0000', '');
+  return Object.fromEntries(Object.entries(form).map(([k, v]) => [clean(k), Array.isArray(v) ? v.map(clean) : v === undefined ? v : clean(v)]));
 }

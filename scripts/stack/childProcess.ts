@@ -6,8 +6,12 @@ export interface ManagedProcess {
   stop(): Promise<void>;
 }
 
+/** Where a child's output goes; the terminal by default. */
+export type OutputSink = (text: string, stream: 'stdout' | 'stderr') => void;
+const toTerminal: OutputSink = (text, stream) => process[stream].write(text);
+
 /** Runs one of the project's processes with a name prefix on each output line. */
-export function startProcess(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, onExit: (code: number | null) => void): ManagedProcess {
+export function startProcess(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, onExit: (code: number | null) => void, output: OutputSink = toTerminal): ManagedProcess {
   const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = (chunk: Buffer) =>
     String(chunk)
@@ -15,8 +19,8 @@ export function startProcess(name: string, command: string, args: string[], env:
       .filter(Boolean)
       .map((l) => `[${name}] ${l}\n`)
       .join('');
-  child.stdout?.on('data', (c: Buffer) => process.stdout.write(prefix(c)));
-  child.stderr?.on('data', (c: Buffer) => process.stderr.write(prefix(c)));
+  child.stdout?.on('data', (c: Buffer) => output(prefix(c), 'stdout'));
+  child.stderr?.on('data', (c: Buffer) => output(prefix(c), 'stderr'));
   child.once('exit', onExit);
   return {
     name,

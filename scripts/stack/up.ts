@@ -6,10 +6,10 @@ import { provideDatabase } from '../../db/database';
 import { createPool } from '../../db/pool';
 import { seedDemoData } from '../demo/demoData';
 import { startSimulator } from '../demo/simulator';
-import { startProcess, type ManagedProcess } from './childProcess';
 import { stackKind, startClusterTemporal, workerProcesses } from './cluster/clusterStack';
 import { dataConverterFor } from '../../client/codec/dataConverter';
 import { loadOrCreateDevSecrets } from './devSecrets';
+import { supervise, typescriptEntry } from './supervisor';
 import { startTemporalDevServer } from './temporalDevServer';
 
 /**
@@ -46,9 +46,30 @@ async function main() {
   const [host, port] = config.TEMPORAL_ADDRESS.split(':');
   const localTemporal = host === 'localhost' || host === '127.0.0.1';
   if (localTemporal && stack === 'dev') {
-    const server = await startTemporalDevServer({ cli, port: Number(port ?? 7233), uiPort: config.TEMPORAL_UI_PORT, uiCodecEndpoint: codecEndpoint, dbFile: path.join(dataDir, 'temporal.sqlite') });
-    stops.push({ name: 'temporal', stop: server.stop });
+    const options = { cli, port: Number(port ?? 7233), uiPort: config.TEMPORAL_UI_PORT, uiCodecEndpoint: codecEndpoint, dbFile: path.join(dataDir, 'temporal.sqlite') };
+    let server = await startTemporalDevServer(options);
+    stops.push({ name: 'temporal', stop: () => server.stop() });
     log.info({ address: server.address }, 'temporal dev server ready');
+    // The dev server keeps its state in SQLite: if it dies, it is started again on the same file.
+    let pauseMs = 1000;
+    const restartWhenGone = () =>
+      server.process.once('exit', (code, signal) => {
+        if (stopping) return;
+        log.error({ code, signal, restartInMs: pauseMs }, 'temporal dev server exited; restarting it');
+        const restart = async () => {
+          try {
+            server = await startTemporalDevServer(options);
+            pauseMs = 1000;
+            restartWhenGone();
+          } catch (err) {
+            pauseMs = Math.min(pauseMs * 2, 30_000);
+            log.error({ err: (err as Error).message, restartInMs: pauseMs }, 'temporal dev server did not start; trying again');
+            setTimeout(() => void restart(), pauseMs);
+          }
+        };
+        setTimeout(() => void restart(), pauseMs);
+      });
+    restartWhenGone();
   }
 
   const database = await provideDatabase(config, log);
@@ -64,18 +85,12 @@ async function main() {
   await seedDemoData(pool, { now: new Date(), technicianSecret: secrets.TECHNICIAN_TOKEN_SECRET });
 
   const childEnv = { ...env, DATABASE_URL: database.url, TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS };
-  const tsx = path.resolve('node_modules/.bin/tsx');
-  const children: ManagedProcess[] = [];
-  const exitedEarly = (name: string) => (code: number | null) => {
-    if (!stopping) {
-      log.error({ code }, `${name} exited; stopping the stack`);
-      void stopAll(1);
-    }
-  };
+  // A child that exits (a crash, a kill) is restarted with a growing pause; the rest keeps running.
   const processes = [...workerProcesses(stack).map((w) => ({ ...w, entry: 'worker/main.ts' })), { name: 'webhooks', entry: 'client/webhooks/main.ts', env: {} }];
   for (const { name, entry, env: own } of processes) {
-    const child = startProcess(name, tsx, [entry], { ...childEnv, ...own }, exitedEarly(name));
-    children.push(child);
+    const child = supervise(name, ...typescriptEntry(entry), { ...childEnv, ...own }, {
+      onExit: (exit, restartInMs) => log.error({ code: exit.code, signal: exit.signal, restartInMs }, `${name} exited; restarting it`),
+    });
     stops.push(child);
   }
 

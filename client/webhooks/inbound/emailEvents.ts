@@ -25,6 +25,8 @@ const ACTED_ON = ['bounce', 'dropped', 'spamreport', 'unsubscribe', 'group_unsub
  * (processed, delivered, open, click) change nothing. True when the event changed something.
  */
 export async function acceptEmailEvent(deps: DeliveryDeps, e: SendGridEvent): Promise<boolean> {
+  // A signed batch may still hold entries that are not objects (null, a number): nothing to act on.
+  if (typeof e !== 'object' || e === null) return false;
   const kind = typeof e.event === 'string' ? e.event : '';
   if (!ACTED_ON.includes(kind)) return false;
   if (typeof e.requestId !== 'string' || !UUID.test(e.requestId) || typeof e.sg_event_id !== 'string') return false;
