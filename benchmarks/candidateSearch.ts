@@ -9,7 +9,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { CANDIDATE_SEARCH_SQL, candidateSearchParams, searchCandidates, type CandidateSearch } from '../db/queries/candidateSearch';
 import { startEmbeddedPostgres } from '../db/embeddedPostgres';
+import { freePort } from '../scripts/stack/ports';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TECHNICIANS = intEnv('BENCH_TECHNICIANS', 10_000);
@@ -171,16 +171,6 @@ async function explainOne(pool: pg.Pool): Promise<string> {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 main().catch((err) => {
   process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);

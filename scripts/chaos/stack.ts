@@ -4,7 +4,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../db/embeddedPostgres';
 import { migrateToLatest } from '../../db/migrate';
-import { freePortNumber } from './ports';
+import { freePort } from '../stack/ports';
 import { supervise, typescriptEntry, type SupervisedProcess } from '../stack/supervisor';
 import { startTemporalDevServer, type DevServer } from '../stack/temporalDevServer';
 
@@ -33,9 +33,9 @@ export async function startChaosStack(options: { dataDir: string; temporalCli: s
   const recordExit = (name: string, pid: number | undefined, code: number | null, signal: string | null) =>
     exits.push({ process: name, pid, killedByUs: pid !== undefined && killed.has(pid), code, signal, at: new Date() });
 
-  const temporalPort = await freePortNumber();
-  const postgresPort = await freePortNumber();
-  const webhookPort = await freePortNumber();
+  const temporalPort = await freePort();
+  const postgresPort = await freePort();
+  const webhookPort = await freePort();
   const dbFile = path.join(options.dataDir, 'temporal.sqlite');
   const pgDir = path.join(options.dataDir, 'postgres');
 

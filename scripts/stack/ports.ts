@@ -1,7 +1,7 @@
 import net from 'node:net';
 
 /** A TCP port that is free right now, chosen by the OS. */
-export function freePortNumber(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
