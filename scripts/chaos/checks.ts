@@ -67,7 +67,8 @@ export async function checkInvariants(o: {
   // survey, one reminder) may reach the customer once. A clean send is tied to its row by the
   // provider's id. A message created behind an ambiguous answer (504, no answer) has no id in the
   // outbox; if the same row was sent again (same recipient and text, links aside, from a row that
-  // already existed), the customer got it twice. A new offer after a lost booking race is a new row.
+  // already existed, after the ambiguous attempt), the customer got it twice. A new offer after a
+  // lost booking race is a new row.
   const ids = o.created.map((m) => m.id);
   const outbox = await o.pool.query<{ provider_message_id: string; idempotency_key: string; created_at: Date }>(
     `SELECT provider_message_id, idempotency_key, created_at FROM outbox WHERE provider_message_id = ANY($1::text[])`,
@@ -83,7 +84,9 @@ export async function checkInvariants(o: {
   }
   for (const m of o.created) {
     if (rowById.has(m.id)) continue;
-    const resent = (clean.get(`${m.to}|${withoutTokens(m.content)}`) ?? []).find((c) => c.row.created_at.getTime() <= m.at.getTime());
+    // A resend of the same row comes after the ambiguous attempt, from a row that existed before it;
+    // a clean message that went out earlier is an earlier round (a re-offer reads the same, links aside).
+    const resent = (clean.get(`${m.to}|${withoutTokens(m.content)}`) ?? []).find((c) => c.row.created_at.getTime() <= m.at.getTime() && c.m.at.getTime() >= m.at.getTime());
     if (resent) {
       violations.push({ invariant: 'duplicate_send', at: resent.m.at, detail: `${m.provider} to ${mask(m.to)} ${resent.row.idempotency_key.split(':').slice(1).join(':')} created behind a ${m.fault} answer, then sent again` });
     }
