@@ -19,6 +19,7 @@ import { intEnv, log, percentile, printTable, round, until, writeResults } from 
 const PARKED = process.argv.includes('--large') ? 100_000 : intEnv('BENCH_PARKED', 20_000);
 const STEPS = intEnv('BENCH_STEPS', 5);
 const PROBES = intEnv('BENCH_PROBES', 50);
+const CONCURRENCY = intEnv('BENCH_CONCURRENCY', 10);
 
 async function main() {
   const days = Math.ceil(PARKED / 40) + 2;
@@ -37,7 +38,7 @@ async function main() {
     const step = Math.ceil((PARKED - 1) / STEPS);
     while (parked.length < PARKED) {
       const count = Math.min(step, PARKED - parked.length);
-      const run = await runProductFlow(stack, count, { concurrency: 50, days, target: 'surveyed' });
+      const run = await runProductFlow(stack, count, { concurrency: CONCURRENCY, days, target: 'surveyed' });
       parked.push(...run.reached);
       const m = memory();
       rows.push({ parked: parked.length, 'worker RSS MiB': m.worker, 'server RSS MiB': m.temporal, 'postgres RSS MiB': m.postgres, 'park rate /s': round((count * 1000) / run.wallMs, 2) });

@@ -29,6 +29,8 @@ export interface RunResult {
   workflowIds: string[];
   /** The requests as they reached the target. */
   reached: { requestId: string; workflowId: string; mobile?: string }[];
+  /** Requests that closed before reaching the target (e.g. no technician). */
+  endedEarly: number;
 }
 
 /** What the driver does once a request shows the mark it waits for; each runs once per request. */
@@ -97,7 +99,10 @@ export async function runProductFlow(
     );
     return rows.map((r) => ({
       id: r.id,
-      closed: target === 'closed' ? r.closed : target === 'booked' ? r.technician !== null : r.survey_sms,
+      // A request that closed before its target (e.g. no technician after every booking race was
+      // lost) has ended too: it is counted apart, not waited for.
+      closed: target === 'closed' ? r.closed : r.closed || (target === 'booked' ? r.technician !== null : r.survey_sms),
+      endedEarly: target !== 'closed' && r.closed,
       actions: [
         // A new offer round (every candidate was taken meanwhile) is answered again.
         r.choice_id && r.offered && !r.technician
@@ -151,7 +156,7 @@ export async function runCeilingFlow(stack: BenchStack, taskQueue: string, count
   });
 }
 
-type Observation = { id: string; closed: boolean; actions: ({ key: string; run: () => Promise<unknown> } | undefined)[] };
+type Observation = { id: string; closed: boolean; endedEarly?: boolean; actions: ({ key: string; run: () => Promise<unknown> } | undefined)[] };
 
 async function drive(
   count: number,
@@ -166,6 +171,7 @@ async function drive(
   const latenciesMs: number[] = [];
   const workflowIds: string[] = [];
   const reached: RunResult['reached'] = [];
+  let endedEarly = 0;
   let started = 0;
   let lastProgress = Date.now();
   while (started < count || inFlight.size > 0) {
@@ -181,11 +187,15 @@ async function drive(
       const d = inFlight.get(o.id);
       if (!d) continue;
       if (o.closed) {
+        inFlight.delete(o.id);
+        lastProgress = Date.now();
+        if (o.endedEarly) {
+          endedEarly++;
+          continue;
+        }
         latenciesMs.push(Date.now() - d.startedAt);
         workflowIds.push(d.workflowId);
         reached.push({ requestId: d.id, workflowId: d.workflowId, mobile: d.mobile });
-        inFlight.delete(o.id);
-        lastProgress = Date.now();
         continue;
       }
       for (const action of o.actions) {
@@ -206,7 +216,7 @@ async function drive(
     }
     await new Promise((r) => setTimeout(r, pollMs));
   }
-  return { requests: count, wallMs: Date.now() - began, latenciesMs, workflowIds, reached };
+  return { requests: count, wallMs: Date.now() - began, latenciesMs, workflowIds, reached, endedEarly };
 }
 
 /** Where each stuck request stands: its workflow's stage, what the driver did, what the outbox and inbox hold. */

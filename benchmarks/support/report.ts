@@ -23,7 +23,7 @@ export function round(value: number, digits = 1): number {
 /** Prints rows as an aligned text table. */
 export function printTable(title: string, rows: Record<string, string | number>[]): void {
   if (rows.length === 0) return;
-  const columns = Object.keys(rows[0]!);
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const cell = (v: string | number | undefined) => (typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '-') : (v ?? ''));
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
   const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join('  ');
