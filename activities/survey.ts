@@ -129,7 +129,16 @@ export function createSurveyActivities(deps: ActivityDeps) {
     const message =
       channel === 'sms'
         ? { channel, idempotencyKey: key, purpose: 'reminder', text: render(ctx.language, 'reminderSms', vars) }
-        : { channel, idempotencyKey: key, purpose: 'reminder', subject: render(ctx.language, 'reminderEmailSubject', vars), text: render(ctx.language, 'reminderEmailText', vars) };
+        : {
+            channel,
+            idempotencyKey: key,
+            purpose: 'reminder',
+            subject: render(ctx.language, 'reminderEmailSubject', vars),
+            text: render(ctx.language, 'reminderEmailText', vars),
+            // Customers answer the mail in front of them: a reply to the reminder reaches the request
+            // like a reply to the survey (not the centre's sender mailbox).
+            replyTo: `reply+${await issueToken(pool, 'email-reply', ctx.requestId, ctx.customerId, closesAt)}@${settings.inboundEmailDomain}`,
+          };
     // The customer may have opted out or bounced since the survey went out; the window stays open.
     await unlessUndeliverable(log, 'reply reminder', () => sendToCustomer(deps, ctx, message));
   }
