@@ -13,7 +13,7 @@ import { createCeilingMarksTable } from './ceiling/activities';
 import { startBenchStack, type BenchStack } from './support/benchStack';
 import { historySizes, runCeilingFlow, runProductFlow, type RunResult } from './support/flowDriver';
 import { CpuMeter, cpuMs } from './support/processStats';
-import { intEnv, log, median, percentile, printTable, round, until, writeResults } from './support/report';
+import { intEnv, log, median, percentile, printTable, round, until, saveResults, runBenchmark } from './support/report';
 
 const REQUESTS = intEnv('BENCH_REQUESTS', 300);
 const CONCURRENCY = intEnv('BENCH_CONCURRENCY', 50);
@@ -83,8 +83,7 @@ async function main() {
       });
     }
     printTable('ratios (target: throughput ≥ 0.8, events ≤ the ceiling\'s)', ratios);
-    const file = await writeResults('flow', 'npm run bench:flow', { settings: { requests: REQUESTS, concurrency: CONCURRENCY, rounds: ROUNDS }, phases: rows, ratios });
-    log(`\nresults written to ${file}`);
+    await saveResults('flow', { settings: { requests: REQUESTS, concurrency: CONCURRENCY, rounds: ROUNDS }, phases: rows, ratios });
   } finally {
     await stack.stop();
   }
@@ -108,7 +107,4 @@ async function measurePostgres<T>(stack: BenchStack, fn: () => Promise<T>): Prom
   return { value, postgresCpuMs: total() - before };
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.stack : err);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -10,7 +10,7 @@ import { demoTechnicianToken } from '../scripts/demo/demoData';
 import { startBenchStack } from './support/benchStack';
 import { runProductFlow } from './support/flowDriver';
 import { openLoop } from './support/openLoop';
-import { intEnv, log, percentile, printTable, round, until, writeResults } from './support/report';
+import { intEnv, log, percentile, printTable, round, until, saveResults, runBenchmark } from './support/report';
 
 const RATES = (process.env.BENCH_RATES ?? '1,5,20').split(',').map(Number).filter((r) => r > 0);
 const SECONDS = intEnv('BENCH_SECONDS', 30);
@@ -72,14 +72,10 @@ async function main() {
       figures.push({ ...row, latenciesMs: latencies.map((l) => round(l)) });
     }
     printTable('bench:latency — completion report → survey call handed to the provider', rows);
-    const file = await writeResults('latency', 'npm run bench:latency', { settings: { rates: RATES, seconds: SECONDS }, results: figures });
-    log(`\nresults written to ${file}`);
+    await saveResults('latency', { settings: { rates: RATES, seconds: SECONDS }, results: figures });
   } finally {
     await stack.stop();
   }
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.stack : err);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -14,7 +14,7 @@ import { twilioSignatureFor } from '../providers/twilioSignature';
 import { startBenchStack } from './support/benchStack';
 import { runProductFlow } from './support/flowDriver';
 import { rssMiB } from './support/processStats';
-import { intEnv, log, percentile, printTable, round, until, writeResults } from './support/report';
+import { intEnv, log, percentile, printTable, round, until, saveResults, runBenchmark } from './support/report';
 
 const PARKED = process.argv.includes('--large') ? 100_000 : intEnv('BENCH_PARKED', 20_000);
 const STEPS = intEnv('BENCH_STEPS', 5);
@@ -73,14 +73,10 @@ async function main() {
       'reply → handled p99 ms': round(percentile(handled, 99)),
     };
     printTable('summary (targets: worker RSS flat in the number parked, ≤ 512 MiB at 100,000; p99 ≤ 200 ms)', [summary]);
-    const file = await writeResults('parked', 'npm run bench:parked', { settings: { parked: PARKED, steps: STEPS, probes: PROBES }, rows, summary, handledMs: handled });
-    log(`\nresults written to ${file}`);
+    await saveResults('parked', { settings: { parked: PARKED, steps: STEPS, probes: PROBES }, rows, summary, handledMs: handled });
   } finally {
     await stack.stop();
   }
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.stack : err);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -15,7 +15,7 @@ import { twilioSignatureFor } from '../providers/twilioSignature';
 import { startBenchStack, type BenchStack } from './support/benchStack';
 import { runProductFlow } from './support/flowDriver';
 import { openLoop } from './support/openLoop';
-import { intEnv, log, percentile, printTable, round, until, writeResults } from './support/report';
+import { intEnv, log, percentile, printTable, round, until, saveResults, runBenchmark } from './support/report';
 
 const RATE = intEnv('BENCH_RATE', 200);
 const SECONDS = intEnv('BENCH_SECONDS', 60);
@@ -98,8 +98,7 @@ async function main() {
       'highest rate held (unknown senders)': held,
     };
     printTable('ratios (targets: ack p99 ≤ 25 ms and ≤ 3× the trivial route; 0 lost)', [ratios]);
-    const file = await writeResults('webhooks', 'npm run bench:webhooks', { settings: { rate: RATE, seconds: SECONDS, stepRates: STEP_RATES, stepSeconds: STEP_SECONDS, openRequests: OPEN_REQUESTS }, rows, ratios, ...figures });
-    log(`\nresults written to ${file}`);
+    await saveResults('webhooks', { settings: { rate: RATE, seconds: SECONDS, stepRates: STEP_RATES, stepSeconds: STEP_SECONDS, openRequests: OPEN_REQUESTS }, rows, ratios, ...figures });
   } finally {
     await stack.stop();
   }
@@ -141,7 +140,4 @@ async function storedOnce(stack: BenchStack, sent: Sms[]): Promise<{ once: numbe
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.stack : err);
-  process.exit(1);
-});
+runBenchmark(main);

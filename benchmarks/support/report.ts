@@ -40,6 +40,20 @@ export async function writeResults(name: string, command: string, figures: unkno
   return file;
 }
 
+/** Writes the results file of `npm run bench:<name>` and says where. */
+export async function saveResults(name: string, figures: unknown): Promise<void> {
+  const file = await writeResults(name, `npm run bench:${name}`, figures);
+  log(`\nresults written to ${file}`);
+}
+
+/** Runs a benchmark's main function; a failure prints its stack and exits non-zero. */
+export function runBenchmark(main: () => Promise<void>): void {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.stack : err);
+    process.exit(1);
+  });
+}
+
 export function intEnv(name: string, fallback: number): number {
   const v = process.env[name];
   return v && /^\d+$/.test(v) ? Number(v) : fallback;

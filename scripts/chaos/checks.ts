@@ -44,15 +44,12 @@ export async function checkInvariants(o: {
   // Inbound events the webhook server acknowledged with 2xx.
   const acknowledged = new Map<string, WebhookCall>();
   for (const c of o.calls) if (c.inbound && typeof c.status === 'number' && c.status < 300) acknowledged.set(`${c.inbound.source}|${c.inbound.eventId}|${c.inbound.match ?? ''}`, c);
-  // Technician reports: inbox rows ("technician", "<technician>:<key>"), or, in the older schema,
-  // report rows marked once signalled.
-  const reportsMarkSignalled = (await o.pool.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'technician_progress' AND column_name = 'signalled_at'`)).rowCount === 1;
+  // Technician reports are inbox rows too ("technician", "<technician>:<key>").
   for (const c of acknowledged.values()) {
     const { source, eventId, match } = c.inbound!;
     const rows = await o.pool.query<{ status: string }>(
       source === 'technician'
-        ? `SELECT status FROM inbox WHERE source = 'technician' AND 'technician:' || event_id = $1
-           ${reportsMarkSignalled ? `UNION ALL SELECT CASE WHEN signalled_at IS NOT NULL THEN 'delivered' ELSE 'pending' END FROM technician_progress WHERE event_id = $1` : ''}`
+        ? `SELECT status FROM inbox WHERE source = 'technician' AND 'technician:' || event_id = $1`
         : match === 'prefix'
           ? `SELECT status FROM inbox WHERE source = $1 AND starts_with(event_id, $2)`
           : `SELECT status FROM inbox WHERE source = $1 AND event_id = $2`,
