@@ -54,9 +54,15 @@ export async function migrateWhenReachable(databaseUrl: string, log?: Logger, op
   }
 }
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', '57P01', '57P02', '57P03']);
+// 3D000 (database does not exist): a server that has just come up may not have created the
+// application's database yet (the embedded one creates it after starting; a provisioner may
+// too). Waiting for it is right; the warning each attempt logs shows a misspelt name.
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', '57P01', '57P02', '57P03', '3D000']);
 
-/** A refused, reset or timed-out connection, or a server that is starting or shutting down. */
+/**
+ * A refused, reset or timed-out connection, a server that is starting or shutting down, or one
+ * whose application database is not created yet.
+ */
 export function isDatabaseUnreachable(err: unknown): boolean {
   for (let e = err as { code?: unknown; cause?: unknown; message?: unknown; errors?: unknown[] } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
     if (typeof e.code === 'string' && UNREACHABLE_CODES.has(e.code)) return true;
