@@ -123,6 +123,7 @@ function taskDetail(t: AgentTask): string {
     ['status', t.status],
     ['centre', t.centreId],
     ['request', t.requestId],
+    ['inbox', t.inboxId],
     ['reply', t.replyId],
     ['assignee', t.assignee],
     ['created', t.createdAt.toISOString()],

@@ -4,6 +4,7 @@ import type { Pool } from '../pool';
 export interface SmsSender {
   customerId: string;
   language: 'ko' | 'en';
+  centreId: string;
   /** We asked them for an email address (KR claims 16-17) and have none yet. */
   emailRequested: boolean;
   centre: string;
@@ -12,13 +13,13 @@ export interface SmsSender {
 
 export async function customerByMobile(pool: Pool, mobileE164: string): Promise<SmsSender | undefined> {
   const { rows } = await pool.query(
-    `SELECT c.id, c.language, c.email_requested, sc.name AS centre, sc.reply_phone
+    `SELECT c.id, c.language, c.email_requested, sc.id AS centre_id, sc.name AS centre, sc.reply_phone
        FROM customers c JOIN areas a ON a.code = c.area_code JOIN service_centres sc ON sc.id = a.service_centre_id
       WHERE c.mobile = $1`,
     [mobileE164],
   );
   const r = rows[0];
-  return r && { customerId: r.id, language: r.language, emailRequested: r.email_requested, centre: r.centre, replyPhone: r.reply_phone };
+  return r && { customerId: r.id, language: r.language, centreId: r.centre_id, emailRequested: r.email_requested, centre: r.centre, replyPhone: r.reply_phone };
 }
 
 /** Stores the email address a customer sent when we asked for one; the request for it is settled. */
