@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { closeTask, getTask, labelReviewedReply, listTasks, TASK_STATUSES, takeTask, type AgentTask, type LabelChange, type TaskChange } from '../../db/queries/agentTasks';
+import { recordOptOut } from '../../db/queries/consent';
 import { REPLY_CATEGORIES } from '../../domain/classification';
 import { subcommand, EXIT_OK, EXIT_REFUSED, runAsMain, UsageError, withUsage, type CliDeps } from './support/cli';
 import { formatTable } from './support/table';
@@ -12,9 +13,11 @@ const USAGE = `Usage: npm run tasks -- <command> [options] [--json]
   close --task N --resolution TEXT                       (a taken task)
   label --task N --agent NAME --category CATEGORY        (a review_classification task: your category
         replaces the classifier's in the store and the statistics, and becomes labelled data)
+  no-calls --customer ID --agent NAME                    (the customer asked not to be called again: a
+        voice opt-out, honoured like STOP; SMS and email are unchanged)
   categories: ${REPLY_CATEGORIES.join(', ')}`;
 
-const FLAGS_OF = { list: ['centre', 'status'], show: ['task'], take: ['task', 'agent'], close: ['task', 'resolution'], label: ['task', 'agent', 'category'] } as const;
+const FLAGS_OF = { list: ['centre', 'status'], show: ['task'], take: ['task', 'agent'], close: ['task', 'resolution'], label: ['task', 'agent', 'category'], 'no-calls': ['customer', 'agent'] } as const;
 
 /** The agents' queue: complaints, usage questions, and replies to review (KR paragraph 62). */
 export async function run(argv: string[], deps: CliDeps): Promise<number> {
@@ -30,11 +33,12 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
         agent: { type: 'string' },
         resolution: { type: 'string' },
         category: { type: 'string' },
+        customer: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
     });
-    const command = subcommand(positionals, ['list', 'show', 'take', 'close', 'label'] as const);
-    for (const flag of ['centre', 'status', 'task', 'agent', 'resolution', 'category'] as const) {
+    const command = subcommand(positionals, ['list', 'show', 'take', 'close', 'label', 'no-calls'] as const);
+    for (const flag of ['centre', 'status', 'task', 'agent', 'resolution', 'category', 'customer'] as const) {
       if (values[flag] !== undefined && !(FLAGS_OF[command] as readonly string[]).includes(flag)) throw new UsageError(`--${flag} does not apply to ${command}`);
     }
     const print = (json: unknown, text: string) => deps.out(values.json ? JSON.stringify(json, null, 2) : text);
@@ -45,6 +49,18 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
       const statuses = status === 'all' ? TASK_STATUSES : status ? [status] : undefined;
       const tasks = await listTasks(deps.pool(), { centreId, statuses });
       print(tasks, taskTable(tasks));
+      return EXIT_OK;
+    }
+
+    if (command === 'no-calls') {
+      const customerId = requiredText('customer', values.customer, 100);
+      const agent = requiredText('agent', values.agent, 100);
+      const outcome = await recordOptOut(deps.pool(), customerId, 'voice', `agent ${agent}: asked not to be called again`);
+      if (outcome === 'unknown_customer') throw new UsageError(`--customer: no customer with id ${customerId}`);
+      print(
+        { customerId, channel: 'voice', outcome },
+        outcome === 'recorded' ? `Customer ${customerId} will not be called again (voice opt-out recorded).` : `Customer ${customerId} had already opted out of calls; nothing changed.`,
+      );
       return EXIT_OK;
     }
 

@@ -12,6 +12,7 @@ import { sendgridInboundRoutes } from './routes/sendgridInbound';
 import { surveyFormRoutes } from './routes/surveyForm';
 import { twilioSmsRoutes } from './routes/twilioSms';
 import { twilioVoiceRoutes } from './routes/twilioVoice';
+import { twilioVoiceInboundRoutes } from './routes/twilioVoiceInbound';
 import { unsubscribeRoutes } from './routes/unsubscribe';
 import { technicianRoutes } from './routes/technicians';
 import { statisticsRoutes } from './routes/statistics';
@@ -76,6 +77,7 @@ export async function buildWebhookServer(deps: WebhookDeps): Promise<FastifyInst
   await app.register(formbody, { parser: (body) => withoutNul(parseForm(body)) });
   await app.register(healthRoutes(deps));
   await app.register(twilioVoiceRoutes(deps));
+  await app.register(twilioVoiceInboundRoutes(deps));
   await app.register(twilioSmsRoutes(deps));
   await app.register(sendgridInboundRoutes(deps));
   await app.register(sendgridEventRoutes(deps));

@@ -25,9 +25,14 @@ ALTER TABLE agent_tasks ADD CONSTRAINT agent_tasks_kind_check
   CHECK (kind IN ('complaint', 'usage_question', 'callback', 'escalation', 'review_classification', 'match_reply', 'unknown_caller'));
 
 -- A spoken message left on the centre's line: Twilio's recording reference, kept with the reply.
+-- Twilio's recording status callback names the recording only by its SID.
 ALTER TABLE survey_replies ADD COLUMN recording jsonb;
+CREATE INDEX survey_replies_by_recording ON survey_replies ((recording->>'sid')) WHERE recording IS NOT NULL;
+CREATE INDEX inbox_by_recording ON inbox ((payload->'recording'->>'sid')) WHERE payload ? 'recording';
 
 -- Down Migration
+DROP INDEX inbox_by_recording;
+DROP INDEX survey_replies_by_recording;
 ALTER TABLE survey_replies DROP COLUMN recording;
 DELETE FROM agent_tasks WHERE kind IN ('match_reply', 'unknown_caller') OR request_id IS NULL;
 ALTER TABLE agent_tasks DROP CONSTRAINT agent_tasks_kind_check;

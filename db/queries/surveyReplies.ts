@@ -9,6 +9,8 @@ export interface InboxReplyPayload {
   rating?: number;
   /** Graded items from the web form: kindness, punctuality, fixed, overall (1-5 each). */
   items?: Record<string, number>;
+  /** A spoken message left on the centre's line: Twilio's recording reference. */
+  recording?: Record<string, unknown>;
 }
 
 /** Below this confidence a reply is stored with needs_review and an agent checks its category. */
@@ -52,10 +54,10 @@ export async function storeSurveyReply(
 
   await inTransaction(pool, async (db) => {
     const inserted = await db.query(
-      `INSERT INTO survey_replies (request_id, inbox_id, channel, rating, text, category, classified_category, confidence, needs_review, late, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10)
+      `INSERT INTO survey_replies (request_id, inbox_id, channel, rating, text, category, classified_category, confidence, needs_review, late, received_at, recording)
+       VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $11)
        ON CONFLICT DO NOTHING RETURNING id`,
-      [requestId, reply.inboxId ?? null, reply.channel, rating ?? null, content.text ?? null, category, confidence, needsReview, late, reply.receivedAt],
+      [requestId, reply.inboxId ?? null, reply.channel, rating ?? null, content.text ?? null, category, confidence, needsReview, late, reply.receivedAt, content.recording ? JSON.stringify(content.recording) : null],
     );
     const replyId = inserted.rows[0]?.id;
     if (replyId === undefined) return; // stored by an earlier attempt

@@ -25,6 +25,24 @@ async function seedTask(kind = 'complaint') {
 }
 
 describe('tasks CLI', () => {
+  it('no-calls records a voice opt-out for the customer, once; an unknown customer is a usage error', async () => {
+    const customerId = await seedCustomer(pool, network);
+    const first = captured(pool);
+    expect(await run(['no-calls', '--customer', customerId, '--agent', 'Kim Minji'], first.deps)).toBe(0);
+    expect(first.stdout()).toBe(`Customer ${customerId} will not be called again (voice opt-out recorded).`);
+    const again = captured(pool);
+    expect(await run(['no-calls', '--customer', customerId, '--agent', 'Park', '--json'], again.deps)).toBe(0);
+    expect(again.json()).toEqual({ customerId, channel: 'voice', outcome: 'already' });
+    const { rows } = await pool.query('SELECT channel, reason FROM contact_opt_outs WHERE customer_id = $1', [customerId]);
+    expect(rows).toEqual([{ channel: 'voice', reason: 'agent Kim Minji: asked not to be called again' }]);
+
+    const unknown = captured(pool);
+    expect(await run(['no-calls', '--customer', 'no-such-customer', '--agent', 'Kim Minji'], unknown.deps)).toBe(2);
+    expect(unknown.stderr()).toContain('--customer: no customer with id no-such-customer');
+    const wrongFlag = captured(pool);
+    expect(await run(['no-calls', '--customer', customerId, '--agent', 'Kim', '--task', '1'], wrongFlag.deps)).toBe(2);
+  });
+
   it('lists, takes and closes a task', async () => {
     const id = await seedTask();
     const list = captured(pool);
