@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createContactActivities } from '../../../activities/contact';
+import { createSurveyActivities } from '../../../activities/survey';
 import { render } from '../../../domain/messageTemplates';
 import type { Pool } from '../../../db/pool';
 import { ensureReplyCode } from '../../../db/queries/replyCodes';
@@ -146,6 +147,9 @@ describe('Twilio voice webhooks: the customer calls the centre back', () => {
     expect(consent.rows).toEqual([{ channel: 'voice' }]);
     // The phone stage skips the call; SMS and email stay open.
     expect(await contactOptions({ requestId: req.requestId })).toMatchObject({ voice: false, sms: true, email: true });
+    // An opt-out that lands while the phone stage waits for contact hours: the call is never placed.
+    await expect(createSurveyActivities(activityDeps(pool)).placeSurveyCall({ requestId: req.requestId, attempt: 1 })).rejects.toThrow(/no consent for calls/);
+    expect((await pool.query(`SELECT count(*)::int AS n FROM outbox WHERE request_id = $1 AND channel = 'voice'`, [req.requestId])).rows[0].n).toBe(0);
     expect(await stepRows(second.callSid)).toEqual([
       expect.objectContaining({ event_id: `${second.callSid}:incoming`, status: 'recorded' }),
       expect.objectContaining({ event_id: `${second.callSid}:no-calls`, status: 'recorded' }),
