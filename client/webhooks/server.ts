@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { requestLogSerializers } from '../../config/logger';
 import type { Pool } from '../../db/pool';
 import { choiceRoutes } from './routes/choice';
+import { choiceEmailRoutes } from './routes/choiceEmail';
 import { healthRoutes } from './routes/health';
 import { sendgridEventRoutes } from './routes/sendgridEvents';
 import { sendgridInboundRoutes } from './routes/sendgridInbound';
@@ -84,6 +85,7 @@ export async function buildWebhookServer(deps: WebhookDeps): Promise<FastifyInst
   await app.register(surveyFormRoutes(deps));
   await app.register(unsubscribeRoutes(deps));
   await app.register(choiceRoutes(deps));
+  await app.register(choiceEmailRoutes(deps));
   await app.register(technicianRoutes(deps));
   await app.register(statisticsRoutes({ pool: deps.pool, accessToken: deps.settings.operatorAccessToken, timeZone: deps.settings.timeZone, clock: deps.clock }));
   await app.register(metricsRoutes({ metrics, accessToken: deps.settings.operatorAccessToken }));

@@ -37,3 +37,21 @@ export async function customerWithCentre(pool: Pool, customerId: string): Promis
   const r = rows[0];
   return r && { language: r.language, centre: r.centre, replyPhone: r.reply_phone };
 }
+
+/** Whether we are asking this customer for an email address (none on file; see email_requested). */
+export async function emailWanted(pool: Pool, customerId: string): Promise<boolean> {
+  const { rows } = await pool.query('SELECT email_requested AND email IS NULL AS wanted FROM customers WHERE id = $1', [customerId]);
+  return rows[0]?.wanted === true;
+}
+
+/**
+ * An address the customer gave on one of our pages: stored only when none is on file, so a
+ * forwarded link can add an address but never change the one we have. Used from then on.
+ */
+export async function storeGivenEmail(pool: Pool, customerId: string, email: string): Promise<'stored' | 'already_on_file'> {
+  const { rowCount } = await pool.query(
+    `UPDATE customers SET email = $2, email_requested = false, updated_at = now() WHERE id = $1 AND email IS NULL`,
+    [customerId, email],
+  );
+  return rowCount ? 'stored' : 'already_on_file';
+}

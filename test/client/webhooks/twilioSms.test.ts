@@ -103,6 +103,15 @@ describe('Twilio SMS webhooks', () => {
     expect(await inboxRows(pool, req.requestId)).toHaveLength(0);
   });
 
+  it('an address sent in answer to the visit notice (before any survey) is stored and used from then on', async () => {
+    const req = await seedRequest(pool, { email: null, emailRequested: true });
+    const res = await postTwilio(app, '/webhooks/twilio/sms', inbound(req.mobile, 'kim.visit@mail.example'));
+    expect(res.statusCode).toBe(200);
+    const { rows } = await pool.query('SELECT email, email_requested FROM customers WHERE id = $1', [req.customerId]);
+    expect(rows[0]).toEqual({ email: 'kim.visit@mail.example', email_requested: false });
+    expect(await inboxRows(pool, req.requestId)).toHaveLength(0);
+  });
+
   it('an answer that also carries the email address we asked for is both stored and answered', async () => {
     const req = await seedRequest(pool, { email: null, emailRequested: true });
     await recordSurveySms(pool, req.requestId, req.mobile);
