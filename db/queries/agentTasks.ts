@@ -64,7 +64,7 @@ export async function listTasks(pool: Pool, filter: { centreId?: string; statuse
   return rows.map(toTask);
 }
 
-export async function getTask(pool: Pool, taskId: number): Promise<AgentTask | undefined> {
+export async function getTask(pool: Pool | PoolClient, taskId: number): Promise<AgentTask | undefined> {
   const { rows } = await pool.query(`SELECT ${COLUMNS} FROM agent_tasks WHERE id = $1`, [taskId]);
   return rows[0] && toTask(rows[0]);
 }

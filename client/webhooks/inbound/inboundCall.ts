@@ -60,9 +60,10 @@ export async function answerCode(deps: InboundCallDeps, step: CallStep, digits: 
     inboxId,
     kind: 'unknown_caller',
     centreId: centre?.id ?? null,
+    // The agent calls them back: the number is what the task is for.
     summary: caller
-      ? `customer ${caller.customerId} called and keyed no valid reply code for one of their open requests: call them back (number in inbox row ${inboxId})`
-      : `a caller whose number is not on file keyed no valid reply code: call them back (number in inbox row ${inboxId})`,
+      ? `customer ${caller.customerId} called from ${step.from} and keyed no valid reply code for one of their open requests: call them back`
+      : `a caller from ${step.from || 'a withheld number'}, not on file, keyed no valid reply code: call them back`,
   });
   deps.log.info({ inboxId, knownCaller: Boolean(caller) }, 'inbound call: no request found; kept for an agent');
   const language = caller?.language ?? 'ko';
