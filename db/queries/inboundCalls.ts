@@ -1,4 +1,6 @@
 import type { Pool, PoolClient } from '../pool';
+import { openReviewTask } from './agentTasks';
+import { reviewText } from './surveyReplies';
 
 /** Who a call to the centre is about: a request, its customer and how to speak to them. */
 export interface CalledAbout {
@@ -53,14 +55,24 @@ export async function centreByPhone(pool: Pool, phoneE164: string): Promise<{ id
  * A message recorded after a keypad rating belongs to that rating's reply: it goes into the inbox
  * row (read when the reply is stored) and onto the reply if it is stored already.
  */
-export async function attachRecording(db: Pool | PoolClient, replyInboxId: number, requestId: string, recording: RecordingReference): Promise<boolean> {
+export async function attachRecording(db: PoolClient, replyInboxId: number, requestId: string, recording: RecordingReference): Promise<boolean> {
   const updated = await db.query(
     `UPDATE inbox SET payload = payload || jsonb_build_object('recording', $3::jsonb)
       WHERE id = $1 AND request_id = $2 AND source = 'twilio-voice-inbound' AND kind = 'survey-reply'`,
     [replyInboxId, requestId, JSON.stringify(recording)],
   );
-  await db.query(`UPDATE survey_replies SET recording = $2::jsonb WHERE inbox_id = $1`, [replyInboxId, JSON.stringify(recording)]);
-  return (updated.rowCount ?? 0) > 0;
+  if (!updated.rowCount) return false;
+  // Stored already (the workflow is quicker than the caller's message): it still gets a listener.
+  const stored = await db.query(
+    `UPDATE survey_replies SET recording = $2::jsonb, needs_review = needs_review OR NOT late WHERE inbox_id = $1
+     RETURNING id, request_id, category, confidence, late, text`,
+    [replyInboxId, JSON.stringify(recording)],
+  );
+  const reply = stored.rows[0];
+  if (reply && !reply.late) {
+    await openReviewTask(db, { requestId: reply.request_id, replyId: Number(reply.id), category: reply.category, confidence: Number(reply.confidence ?? 0), text: reviewText(reply.text, recording) });
+  }
+  return true;
 }
 
 /** Twilio's recording status (completed, absent, failed) and final URL, wherever the recording is kept. */

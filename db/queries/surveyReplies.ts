@@ -13,6 +13,12 @@ export interface InboxReplyPayload {
   recording?: Record<string, unknown>;
 }
 
+/** What the review task shows of a reply: its words, and where to listen to a spoken message. */
+export function reviewText(text: string | undefined | null, recording: { url?: unknown } | undefined | null): string {
+  const listen = recording && typeof recording.url === 'string' ? `(spoken message: ${recording.url})` : '';
+  return [text ?? '', listen].filter(Boolean).join(' ');
+}
+
 /** Below this confidence a reply is stored with needs_review and an agent checks its category. */
 export const DEFAULT_REVIEW_THRESHOLD = 0.6;
 
@@ -50,7 +56,8 @@ export async function storeSurveyReply(
   const items: Record<string, number> = { ...(content.items ?? classification.items) };
   const rating = content.rating ?? items.overall;
   if (rating !== undefined) items.overall ??= rating;
-  const needsReview = !late && confidence < reviewThreshold;
+  // The classifier cannot hear: a spoken message left on the centre's line always gets a listener.
+  const needsReview = !late && (confidence < reviewThreshold || content.recording !== undefined);
 
   await inTransaction(pool, async (db) => {
     const inserted = await db.query(
@@ -64,7 +71,7 @@ export async function storeSurveyReply(
     for (const [item, value] of Object.entries(items)) {
       await db.query('INSERT INTO survey_reply_items (reply_id, item, rating) VALUES ($1, $2, $3)', [replyId, item, value]);
     }
-    if (needsReview) await openReviewTask(db, { requestId, replyId: Number(replyId), category, confidence, text: content.text ?? '' });
+    if (needsReview) await openReviewTask(db, { requestId, replyId: Number(replyId), category, confidence, text: reviewText(content.text, content.recording) });
   });
   return category;
 }

@@ -102,6 +102,9 @@ describe('Twilio voice webhooks: the customer calls the centre back', () => {
     expect(statusRow.rows).toEqual([{ status: 'recorded' }]);
     const stored = await pool.query('SELECT channel, rating, recording FROM survey_replies WHERE request_id = $1', [req.requestId]);
     expect(stored.rows).toEqual([{ channel: 'voice', rating: 4, recording: expect.objectContaining({ sid: recordingSid, status: 'completed' }) }]);
+    // The classifier cannot hear: the message gets a listener, though the rating alone was clear.
+    const review = await pool.query(`SELECT kind, summary FROM agent_tasks WHERE request_id = $1`, [req.requestId]);
+    expect(review.rows).toEqual([{ kind: 'review_classification', summary: expect.stringContaining(`(spoken message: ${recordingParams(recordingSid).RecordingUrl})`) }]);
   });
 
   it('a message alone (8) is the reply, stored with its recording reference', async () => {
@@ -125,6 +128,8 @@ describe('Twilio voice webhooks: the customer calls the centre back', () => {
     await storeSurveyReply(pool, req.requestId, { eventId: `twilio-voice-inbound:${call.callSid}:message`, channel: 'voice', inboxId: Number(replies[0]!.id), receivedAt: new Date().toISOString() }, false);
     const stored = await pool.query('SELECT channel, rating, recording FROM survey_replies WHERE request_id = $1', [req.requestId]);
     expect(stored.rows).toEqual([{ channel: 'voice', rating: null, recording: { sid: recordingSid, url: recordingParams(recordingSid).RecordingUrl, durationSeconds: 12 } }]);
+    const review = await pool.query(`SELECT kind, summary FROM agent_tasks WHERE request_id = $1`, [req.requestId]);
+    expect(review.rows).toEqual([{ kind: 'review_classification', summary: expect.stringContaining(`(spoken message: ${recordingParams(recordingSid).RecordingUrl})`) }]);
   });
 
   it('0 opens a call-back task for the agent; 9 is a voice opt-out the survey call honours', async () => {
