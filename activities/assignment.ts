@@ -172,6 +172,8 @@ export function createAssignmentActivities(deps: ActivityDeps) {
       visitTime: formatLocal(new Date(booking.startsAt), ctx.timeZone, ctx.language),
       product: ctx.product,
       replyPhone: ctx.centre.replyPhone,
+      // No email address on file: the notice asks for one (a reply with it is stored, see inbound SMS).
+      askEmail: ctx.emailRequested && !ctx.email ? `\n${render(ctx.language, 'askEmailSms', {}).trim()}` : '',
     });
     const channel = noticeChannel(ctx);
     if (channel) {

@@ -6,6 +6,7 @@ import { formatLocal } from './messaging/format';
 import { sendOnce } from './messaging/outbox';
 import { render } from '../domain/messageTemplates';
 import { issueToken } from '../db/queries/accessTokens';
+import { ensureReplyCode } from '../db/queries/replyCodes';
 import { loadRequestContext, type RequestContext } from './requestContext';
 
 /** When the survey's reply window closes: at a fixed time, or a length from when it is sent. */
@@ -81,6 +82,8 @@ export function createSurveyActivities(deps: ActivityDeps) {
       centre: ctx.centre.name,
       product: ctx.product,
       link: links.form,
+      // The reply code names this request in an SMS answer, however many surveys are open.
+      code: await ensureReplyCode(pool, requestId),
       replyPhone: ctx.centre.replyPhone,
       promotion: await promotionNotice(ctx),
       askEmail: ctx.emailRequested ? render(ctx.language, 'askEmailSms', {}) : '',
@@ -124,7 +127,14 @@ export function createSurveyActivities(deps: ActivityDeps) {
     );
     const closesAt: Date = rows[0]?.closes_at ?? clock();
     const links = await surveyLinks(ctx, closesAt);
-    const vars = { centre: ctx.centre.name, product: ctx.product, name: ctx.customerName, deadline: formatLocal(closesAt, ctx.timeZone, ctx.language), link: links.form };
+    const vars = {
+      centre: ctx.centre.name,
+      product: ctx.product,
+      name: ctx.customerName,
+      deadline: formatLocal(closesAt, ctx.timeZone, ctx.language),
+      link: links.form,
+      code: await ensureReplyCode(pool, requestId),
+    };
     const key = `${ctx.workflowId}:reminder-${channel}:1`;
     const message =
       channel === 'sms'

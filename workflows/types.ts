@@ -73,7 +73,6 @@ export interface RegisteredRequest {
   customerId: string;
   serviceCentreId: string;
   newCustomer: boolean;
-  askForEmail: boolean;
 }
 
 export interface Candidate {

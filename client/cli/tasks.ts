@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { closeTask, getTask, labelReviewedReply, listTasks, TASK_STATUSES, takeTask, type AgentTask, type LabelChange, type TaskChange } from '../../db/queries/agentTasks';
+import { recordOptOut } from '../../db/queries/consent';
+import { matchReplyToRequest, type ReplyMatch } from '../../db/queries/replyMatching';
 import { REPLY_CATEGORIES } from '../../domain/classification';
 import { subcommand, EXIT_OK, EXIT_REFUSED, runAsMain, UsageError, withUsage, type CliDeps } from './support/cli';
 import { formatTable } from './support/table';
@@ -12,9 +14,15 @@ const USAGE = `Usage: npm run tasks -- <command> [options] [--json]
   close --task N --resolution TEXT                       (a taken task)
   label --task N --agent NAME --category CATEGORY        (a review_classification task: your category
         replaces the classifier's in the store and the statistics, and becomes labelled data)
+  match --task N --agent NAME --request ID               (a match_reply task: the SMS reply answers this
+        request of the sender; it is passed on to the request's workflow)
+  no-calls --customer ID --agent NAME                    (the customer asked not to be called again: a
+        voice opt-out, honoured like STOP; SMS and email are unchanged)
   categories: ${REPLY_CATEGORIES.join(', ')}`;
 
-const FLAGS_OF = { list: ['centre', 'status'], show: ['task'], take: ['task', 'agent'], close: ['task', 'resolution'], label: ['task', 'agent', 'category'] } as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const FLAGS_OF = { list: ['centre', 'status'], show: ['task'], take: ['task', 'agent'], close: ['task', 'resolution'], label: ['task', 'agent', 'category'], 'no-calls': ['customer', 'agent'], match: ['task', 'agent', 'request'] } as const;
 
 /** The agents' queue: complaints, usage questions, and replies to review (KR paragraph 62). */
 export async function run(argv: string[], deps: CliDeps): Promise<number> {
@@ -30,11 +38,13 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
         agent: { type: 'string' },
         resolution: { type: 'string' },
         category: { type: 'string' },
+        customer: { type: 'string' },
+        request: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
     });
-    const command = subcommand(positionals, ['list', 'show', 'take', 'close', 'label'] as const);
-    for (const flag of ['centre', 'status', 'task', 'agent', 'resolution', 'category'] as const) {
+    const command = subcommand(positionals, ['list', 'show', 'take', 'close', 'label', 'no-calls', 'match'] as const);
+    for (const flag of ['centre', 'status', 'task', 'agent', 'resolution', 'category', 'customer', 'request'] as const) {
       if (values[flag] !== undefined && !(FLAGS_OF[command] as readonly string[]).includes(flag)) throw new UsageError(`--${flag} does not apply to ${command}`);
     }
     const print = (json: unknown, text: string) => deps.out(values.json ? JSON.stringify(json, null, 2) : text);
@@ -45,6 +55,18 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
       const statuses = status === 'all' ? TASK_STATUSES : status ? [status] : undefined;
       const tasks = await listTasks(deps.pool(), { centreId, statuses });
       print(tasks, taskTable(tasks));
+      return EXIT_OK;
+    }
+
+    if (command === 'no-calls') {
+      const customerId = requiredText('customer', values.customer, 100);
+      const agent = requiredText('agent', values.agent, 100);
+      const outcome = await recordOptOut(deps.pool(), customerId, 'voice', `agent ${agent}: asked not to be called again`);
+      if (outcome === 'unknown_customer') throw new UsageError(`--customer: no customer with id ${customerId}`);
+      print(
+        { customerId, channel: 'voice', outcome },
+        outcome === 'recorded' ? `Customer ${customerId} will not be called again (voice opt-out recorded).` : `Customer ${customerId} had already opted out of calls; nothing changed.`,
+      );
       return EXIT_OK;
     }
 
@@ -60,6 +82,12 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
       const category = oneOf('category', values.category, REPLY_CATEGORIES);
       if (!category) throw new UsageError(`--category is required: one of ${REPLY_CATEGORIES.join(', ')}`);
       return reportLabel(taskId, category, await labelReviewedReply(deps.pool(), { taskId, agent, category }), deps, print);
+    }
+    if (command === 'match') {
+      const agent = requiredText('agent', values.agent, 100);
+      const requestId = requiredText('request', values.request, 100);
+      if (!UUID.test(requestId)) throw new UsageError(`--request must be a request id (a UUID), got "${requestId}"`);
+      return reportMatch(taskId, requestId, await matchReplyToRequest(deps.pool(), { taskId, agent, requestId }), deps, print);
     }
     if (command === 'take') {
       const agent = requiredText('agent', values.agent, 100);
@@ -94,6 +122,31 @@ function report(command: 'take' | 'close', taskId: number, change: TaskChange, d
   }
 }
 
+function reportMatch(taskId: number, requestId: string, change: ReplyMatch, deps: CliDeps, print: (json: unknown, text: string) => void): number {
+  switch (change.outcome) {
+    case 'not_found':
+      throw new UsageError(`--task: no task with id ${taskId}`);
+    case 'not_a_match_task':
+      deps.err(`Refused: task ${taskId} is a ${change.task.kind} task; only match_reply tasks are matched to a request.`);
+      return EXIT_REFUSED;
+    case 'not_their_request':
+      deps.err(`Refused: request ${requestId} is not one of the sender's requests.`);
+      return EXIT_REFUSED;
+    case 'wrong_status': {
+      const { task } = change;
+      const why = task.status === 'closed' ? `it is already closed (${task.resolution ?? 'no resolution'})` : `${task.assignee} has taken it`;
+      deps.err(`Refused: cannot match task ${taskId}: ${why}.`);
+      return EXIT_REFUSED;
+    }
+    case 'unchanged':
+      print(change.task, `Task ${taskId} is already matched to request ${requestId}; nothing changed.`);
+      return EXIT_OK;
+    case 'done':
+      print(change.task, `The reply (inbox row ${change.inboxId}) is matched to request ${requestId} and passed on to its workflow; task ${taskId} closed.`);
+      return EXIT_OK;
+  }
+}
+
 function reportLabel(taskId: number, category: string, change: LabelChange, deps: CliDeps, print: (json: unknown, text: string) => void): number {
   switch (change.outcome) {
     case 'not_found':
@@ -123,6 +176,7 @@ function taskDetail(t: AgentTask): string {
     ['status', t.status],
     ['centre', t.centreId],
     ['request', t.requestId],
+    ['inbox', t.inboxId],
     ['reply', t.replyId],
     ['assignee', t.assignee],
     ['created', t.createdAt.toISOString()],

@@ -10,9 +10,12 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 export interface AgentTask {
   id: number;
-  requestId: string;
-  centreId: string;
+  /** Null for what could not be matched to one request (match_reply, unknown_caller): inboxId says what. */
+  requestId: string | null;
+  centreId: string | null;
   kind: string;
+  /** The inbound event (SMS, call) the task is about, when it is about one. */
+  inboxId: number | null;
   /** The reply to review, for review_classification tasks. */
   replyId: number | null;
   summary: string;
@@ -31,13 +34,14 @@ export type TaskChange =
   | { outcome: 'not_found' }
   | { outcome: 'wrong_status'; task: AgentTask };
 
-const COLUMNS = 'id, request_id, service_centre_id, kind, reply_id, summary, status, assignee, resolution, created_at, taken_at, closed_at';
+const COLUMNS = 'id, request_id, service_centre_id, kind, inbox_id, reply_id, summary, status, assignee, resolution, created_at, taken_at, closed_at';
 
 const toTask = (r: Record<string, unknown>): AgentTask => ({
   id: Number(r.id),
-  requestId: r.request_id as string,
-  centreId: r.service_centre_id as string,
+  requestId: r.request_id as string | null,
+  centreId: r.service_centre_id as string | null,
   kind: r.kind as string,
+  inboxId: r.inbox_id === null || r.inbox_id === undefined ? null : Number(r.inbox_id),
   replyId: r.reply_id === null || r.reply_id === undefined ? null : Number(r.reply_id),
   summary: r.summary as string,
   status: r.status as TaskStatus,
@@ -60,7 +64,7 @@ export async function listTasks(pool: Pool, filter: { centreId?: string; statuse
   return rows.map(toTask);
 }
 
-export async function getTask(pool: Pool, taskId: number): Promise<AgentTask | undefined> {
+export async function getTask(pool: Pool | PoolClient, taskId: number): Promise<AgentTask | undefined> {
   const { rows } = await pool.query(`SELECT ${COLUMNS} FROM agent_tasks WHERE id = $1`, [taskId]);
   return rows[0] && toTask(rows[0]);
 }
@@ -92,6 +96,27 @@ export async function closeTask(pool: Pool, input: { taskId: number; resolution:
 }
 
 export const REVIEW_KIND = 'review_classification';
+
+/** Kinds of task about one inbound event (an inbox row). */
+export type InboundTaskKind = 'match_reply' | 'unknown_caller' | 'callback';
+
+/**
+ * Opens a task about one inbound event, in the transaction that stored it: an SMS reply no one
+ * request can be named for, a call from a number we do not know, a caller asking to be called
+ * back. Once per event and kind (a provider retry opens nothing new); a call-back request for a
+ * request that already has one open changes nothing.
+ */
+export async function openInboundTask(
+  db: Pool | PoolClient,
+  input: { inboxId: number; kind: InboundTaskKind; requestId?: string | null; centreId?: string | null; summary: string },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO agent_tasks (request_id, service_centre_id, kind, inbox_id, summary)
+     VALUES ($1, COALESCE($2, (SELECT service_centre_id FROM service_requests WHERE id = $1)), $3, $4, $5)
+     ON CONFLICT DO NOTHING`,
+    [input.requestId ?? null, input.centreId ?? null, input.kind, input.inboxId, input.summary.slice(0, 2000)],
+  );
+}
 /** How much of the reply the review task carries: enough to judge it, bounded for the queue. */
 const REVIEW_TEXT_LIMIT = 2000;
 

@@ -9,9 +9,11 @@ export type InboxSource =
   | 'web-form'
   | 'schedules'
   | 'technician'
-  | 'choice';
-export type InboxKind = 'survey-reply' | 'call-outcome' | 'delivery-failed' | 'booking-released' | 'technician-report' | 'technician-chosen';
-export type InboxStatus = 'pending' | 'delivered' | 'late' | 'unmatched';
+  | 'choice'
+  | 'twilio-voice-inbound';
+export type InboxKind = 'survey-reply' | 'call-outcome' | 'delivery-failed' | 'booking-released' | 'technician-report' | 'technician-chosen' | 'call-step';
+/** recorded: kept for the record (a step of a customer's call), nothing to signal. */
+export type InboxStatus = 'pending' | 'delivered' | 'late' | 'unmatched' | 'recorded';
 
 export interface InboundEvent {
   source: InboxSource;
@@ -20,6 +22,8 @@ export interface InboundEvent {
   requestId: string | null;
   kind: InboxKind;
   payload: Record<string, unknown>;
+  /** Only kept for the record: never signalled (the steps of a customer's call to the centre). */
+  recordOnly?: boolean;
 }
 
 export interface InboxRow {
@@ -42,7 +46,7 @@ type Db = Pool | PoolClient;
  * the second call gets the first row back (and `created: false`), whatever became of it.
  */
 export async function acceptInbound(db: Db, event: InboundEvent): Promise<{ id: number; status: InboxStatus; created: boolean }> {
-  const status: InboxStatus = event.requestId ? 'pending' : 'unmatched';
+  const status: InboxStatus = event.recordOnly ? 'recorded' : event.requestId ? 'pending' : 'unmatched';
   const inserted = await db.query<{ id: string; status: InboxStatus }>(
     `INSERT INTO inbox (source, event_id, request_id, kind, payload, status) VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (source, event_id) DO NOTHING RETURNING id, status`,

@@ -1,18 +1,31 @@
 import type { Pool } from '../pool';
 
+/** Which request an SMS reply answers, or why no one request can be named. */
+export type SmsReplyMatch =
+  | { requestId: string; by: 'code' | 'only-open-survey' | 'latest-closed-survey' }
+  | { requestId: null; why: 'no-survey' | 'ambiguous' };
+
 /**
- * The request an SMS reply answers: the customer's latest survey SMS, an open request first. A
- * send still pending counts: it was interrupted after the provider may have taken it, and the
- * workflow waits for a reply to it all the same.
+ * The request an SMS reply answers, never a guess: the request whose reply code the customer
+ * typed; else their one open survey (a survey or reminder SMS was sent, or its send is pending: it
+ * may have reached the provider); with no open survey, the latest closed one (the reply is kept as
+ * late and changes nothing); with several open surveys and no known code, none ('ambiguous': a
+ * person decides).
  */
-export async function requestAnsweredBySms(pool: Pool, customerId: string): Promise<string | null> {
-  const { rows } = await pool.query<{ id: string }>(
-    `SELECT r.id FROM outbox o JOIN service_requests r ON r.id = o.request_id
-      WHERE r.customer_id = $1 AND o.channel = 'sms' AND o.purpose = 'survey' AND o.status IN ('sent', 'pending')
-      ORDER BY (r.status <> 'closed') DESC, o.created_at DESC LIMIT 1`,
+export async function requestAnsweredBySms(pool: Pool, customerId: string, code?: string): Promise<SmsReplyMatch> {
+  const { rows } = await pool.query<{ id: string; open: boolean; reply_code: string | null }>(
+    `SELECT r.id, r.status <> 'closed' AS open, r.reply_code, max(o.created_at) AS last_sent
+       FROM outbox o JOIN service_requests r ON r.id = o.request_id
+      WHERE r.customer_id = $1 AND o.channel = 'sms' AND o.purpose IN ('survey', 'reminder') AND o.status IN ('sent', 'pending')
+      GROUP BY r.id ORDER BY (r.status <> 'closed') DESC, last_sent DESC`,
     [customerId],
   );
-  return rows[0]?.id ?? null;
+  const coded = code ? rows.find((r) => r.reply_code === code) : undefined;
+  if (coded) return { requestId: coded.id, by: 'code' };
+  const open = rows.filter((r) => r.open);
+  if (open.length === 1) return { requestId: open[0]!.id, by: 'only-open-survey' };
+  if (open.length > 1) return { requestId: null, why: 'ambiguous' };
+  return rows[0] ? { requestId: rows[0].id, by: 'latest-closed-survey' } : { requestId: null, why: 'no-survey' };
 }
 
 export interface SentMessage {

@@ -9,6 +9,14 @@ export interface InboxReplyPayload {
   rating?: number;
   /** Graded items from the web form: kindness, punctuality, fixed, overall (1-5 each). */
   items?: Record<string, number>;
+  /** A spoken message left on the centre's line: Twilio's recording reference. */
+  recording?: Record<string, unknown>;
+}
+
+/** What the review task shows of a reply: its words, and where to listen to a spoken message. */
+export function reviewText(text: string | undefined | null, recording: { url?: unknown } | undefined | null): string {
+  const listen = recording && typeof recording.url === 'string' ? `(spoken message: ${recording.url})` : '';
+  return [text ?? '', listen].filter(Boolean).join(' ');
 }
 
 /** Below this confidence a reply is stored with needs_review and an agent checks its category. */
@@ -48,21 +56,22 @@ export async function storeSurveyReply(
   const items: Record<string, number> = { ...(content.items ?? classification.items) };
   const rating = content.rating ?? items.overall;
   if (rating !== undefined) items.overall ??= rating;
-  const needsReview = !late && confidence < reviewThreshold;
+  // The classifier cannot hear: a spoken message left on the centre's line always gets a listener.
+  const needsReview = !late && (confidence < reviewThreshold || content.recording !== undefined);
 
   await inTransaction(pool, async (db) => {
     const inserted = await db.query(
-      `INSERT INTO survey_replies (request_id, inbox_id, channel, rating, text, category, classified_category, confidence, needs_review, late, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10)
+      `INSERT INTO survey_replies (request_id, inbox_id, channel, rating, text, category, classified_category, confidence, needs_review, late, received_at, recording)
+       VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $11)
        ON CONFLICT DO NOTHING RETURNING id`,
-      [requestId, reply.inboxId ?? null, reply.channel, rating ?? null, content.text ?? null, category, confidence, needsReview, late, reply.receivedAt],
+      [requestId, reply.inboxId ?? null, reply.channel, rating ?? null, content.text ?? null, category, confidence, needsReview, late, reply.receivedAt, content.recording ? JSON.stringify(content.recording) : null],
     );
     const replyId = inserted.rows[0]?.id;
     if (replyId === undefined) return; // stored by an earlier attempt
     for (const [item, value] of Object.entries(items)) {
       await db.query('INSERT INTO survey_reply_items (reply_id, item, rating) VALUES ($1, $2, $3)', [replyId, item, value]);
     }
-    if (needsReview) await openReviewTask(db, { requestId, replyId: Number(replyId), category, confidence, text: content.text ?? '' });
+    if (needsReview) await openReviewTask(db, { requestId, replyId: Number(replyId), category, confidence, text: reviewText(content.text, content.recording) });
   });
   return category;
 }

@@ -170,7 +170,10 @@ export function startSimulator(o: SimulatorOptions) {
         'content-type': 'application/x-www-form-urlencoded',
       });
     }
-    return twilio('/webhooks/twilio/sms', { From: t.persona.mobile ?? '', To: '+8215880101', Body: answer.text ?? '', MessageSid: `SMdemo${t.requestId.replace(/-/g, '')}` });
+    // A persona can have several surveys open at once: the reply names its request by the code the SMS carries.
+    const code = survey.body.text.match(/#(\d{6})/)?.[1];
+    const body = [answer.text ?? '', code ? `#${code}` : ''].filter(Boolean).join(' ');
+    return twilio('/webhooks/twilio/sms', { From: t.persona.mobile ?? '', To: '+8215880101', Body: body, MessageSid: `SMdemo${t.requestId.replace(/-/g, '')}` });
   }
 
   const loop = (async () => {

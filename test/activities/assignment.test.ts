@@ -1,3 +1,4 @@
+import { render } from '../../domain/messageTemplates';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAssignmentActivities } from '../../activities/assignment';
@@ -257,6 +258,29 @@ describe('dispatch and visit notice', () => {
     expect(rows[0].body.text).toContain('Be polite and explain the repair.');
     expect(rows[0].body.text).toContain(`/technicians/jobs/${requestId}/progress`);
     expect(rows[1].body.text).toContain('Technician 0');
+  });
+});
+
+describe('the visit notice asks for a missing email address (KR claims 16-17)', () => {
+  it('a customer without one is asked in the notice; a customer with one is not', async () => {
+    const base = morningInTwoDays();
+    const net = await seedNetwork(pool, { technicians: 2, slotsPerTechnician: 1, slotStart: base });
+    const mobile = () => `+8210${String(10_000_000 + Math.floor(Math.random() * 89_999_999))}`;
+    const without = await createRequest(pool, net, { window: { start: base, end: new Date(base.getTime() + DAY) }, mobile: mobile(), email: null, language: 'ko' });
+    await pool.query('UPDATE customers SET email_requested = true WHERE id = $1', [without.customerId]); // as intake sets it
+    const withEmail = await createRequest(pool, net, { window: { start: base, end: new Date(base.getTime() + DAY) }, mobile: mobile() });
+    const acts = createAssignmentActivities(activityDeps(pool));
+    for (const { requestId } of [without, withEmail]) {
+      const booking = (await acts.reserveTechnicianSlot({ requestId, candidates: await acts.findTechnicianCandidates({ requestId }) }))!;
+      await acts.sendVisitNotice({ requestId, booking });
+    }
+    const notice = async (requestId: string) => (await pool.query(`SELECT channel, body FROM outbox WHERE request_id = $1 AND purpose = 'visit-notice'`, [requestId])).rows;
+    const asked = await notice(without.requestId);
+    expect(asked).toMatchObject([{ channel: 'sms' }]);
+    expect(asked[0].body.text).toContain(render('ko', 'askEmailSms', {}).trim());
+    const notAsked = await notice(withEmail.requestId);
+    expect(notAsked).toHaveLength(1);
+    expect(notAsked[0].body.text).not.toContain(render('en', 'askEmailSms', {}).trim());
   });
 });
 

@@ -26,6 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => pool.end());
 
+const emailRequested = async (customerId: string) => (await pool.query('SELECT email_requested FROM customers WHERE id = $1', [customerId])).rows[0]?.email_requested;
 const uniqueMobile = () => `+8210${String(20000000 + Math.floor(Math.random() * 79999999))}`;
 
 function input(customer: Partial<ServiceRequestInput['customer']>, overrides: Partial<ServiceRequestInput> = {}): ServiceRequestInput {
@@ -44,19 +45,24 @@ describe('intake', () => {
   it('registers a new customer and the request; a retry of the same intake changes nothing', async () => {
     const request = input({ sealedContact: sealContact({ name: 'Jane', email: 'jane@mail.example', mobile: '010-5555-0177' }, key) });
     const first = await registerServiceRequest(request);
-    expect(first).toMatchObject({ newCustomer: true, askForEmail: false, serviceCentreId: network.centreId });
+    expect(first).toMatchObject({ newCustomer: true, serviceCentreId: network.centreId });
     await registerServiceRequest(request);
     const customer = await pool.query('SELECT mobile, email FROM customers WHERE id = $1', [request.customer.customerId]);
     expect(customer.rows[0]).toEqual({ mobile: '+821055550177', email: 'jane@mail.example' });
+    expect(await emailRequested(request.customer.customerId)).toBe(false);
     const requests = await pool.query('SELECT count(*)::int AS n FROM service_requests WHERE id = $1', [request.requestId]);
     expect(requests.rows[0].n).toBe(1);
   });
 
-  it('a known customer without an email address is flagged to be asked for one (KR claims 16-17)', async () => {
+  it('a new and a known customer without an email address are flagged to be asked for one (KR claims 16-17); an address given later clears it', async () => {
     const first = input({ sealedContact: sealContact({ name: 'Min', mobile: uniqueMobile() }, key) });
-    await registerServiceRequest(first);
+    expect(await registerServiceRequest(first)).toMatchObject({ newCustomer: true });
+    expect(await emailRequested(first.customer.customerId)).toBe(true);
     const again = await registerServiceRequest(input({ customerId: first.customer.customerId }));
-    expect(again).toMatchObject({ newCustomer: false, askForEmail: true });
+    expect(again).toMatchObject({ newCustomer: false });
+    expect(await emailRequested(first.customer.customerId)).toBe(true);
+    await registerServiceRequest(input({ customerId: first.customer.customerId, sealedContact: sealContact({ name: 'Min', email: 'min@mail.example' }, key) }));
+    expect(await emailRequested(first.customer.customerId)).toBe(false);
   });
 
   it('refuses bad input with a message naming the field, and writes nothing', async () => {

@@ -21,8 +21,20 @@ import { freePort } from '../support/ports';
 const RUNS = Number(process.env.FUZZ_RUNS ?? 600);
 const OPERATOR_TOKEN = 'operator-token-for-fuzzing';
 
-const TWILIO_ROUTES = ['/webhooks/twilio/sms', '/webhooks/twilio/sms/status', '/webhooks/twilio/voice/gather', '/webhooks/twilio/voice/status'];
-const TWILIO_KEYS = ['MessageSid', 'SmsSid', 'CallSid', 'AccountSid', 'From', 'To', 'Body', 'Digits', 'CallStatus', 'MessageStatus', 'AnsweredBy', 'ErrorCode', 'NumMedia'];
+const TWILIO_ROUTES = [
+  '/webhooks/twilio/sms',
+  '/webhooks/twilio/sms/status',
+  '/webhooks/twilio/voice/gather',
+  '/webhooks/twilio/voice/status',
+  '/webhooks/twilio/voice/incoming',
+  '/webhooks/twilio/voice/incoming/code?attempt=2',
+  '/webhooks/twilio/voice/incoming/menu?requestId=00000000-0000-4000-8000-000000000000',
+  '/webhooks/twilio/voice/incoming/menu?requestId=not-a-uuid',
+  '/webhooks/twilio/voice/incoming/recording?requestId=00000000-0000-4000-8000-000000000000&ratingReply=1',
+  '/webhooks/twilio/voice/incoming/recording-status',
+  '/webhooks/twilio/voice/incoming/recording-status?requestId=00000000-0000-4000-8000-000000000000',
+];
+const TWILIO_KEYS = ['MessageSid', 'SmsSid', 'CallSid', 'AccountSid', 'From', 'To', 'Body', 'Digits', 'CallStatus', 'MessageStatus', 'AnsweredBy', 'ErrorCode', 'NumMedia', 'RecordingSid', 'RecordingUrl', 'RecordingStatus'];
 
 const text = fc.oneof(
   fc.string({ maxLength: 40 }),

@@ -48,7 +48,7 @@ export function fakeActivities(overrides: Partial<FakeWorld> = {}) {
   const activities: ServiceRequestActivities = {
     registerServiceRequest: async (input) => {
       record('registerServiceRequest', [input]);
-      return { requestId: input.requestId, customerId: input.customer.customerId, serviceCentreId: 'centre-gangnam', newCustomer: true, askForEmail: false };
+      return { requestId: input.requestId, customerId: input.customer.customerId, serviceCentreId: 'centre-gangnam', newCustomer: true };
     },
     findTechnicianCandidates: async (a) => (record('findTechnicianCandidates', [a]), world.candidates),
     offerTechnicianChoice: async (a) => (record('offerTechnicianChoice', [a]), { offered: true }),

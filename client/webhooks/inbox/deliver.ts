@@ -29,6 +29,7 @@ export const DEFAULT_SIGNAL_DEADLINE_MS = 800;
 const REPLY_CHANNEL: Partial<Record<InboxSource, ReplyChannel>> = {
   'twilio-sms': 'sms',
   'twilio-voice': 'voice',
+  'twilio-voice-inbound': 'voice',
   'sendgrid-inbound': 'email',
   'web-form': 'web',
 };
@@ -76,6 +77,9 @@ function signalFor(deps: DeliveryDeps, row: InboxRow): Promise<SignalOutcome> {
         ? send(jobCompletedSignal, { eventId, technicianId: String(p.technicianId), resolved: p.resolved === true, at: reportedAt })
         : send(technicianProgressSignal, { eventId, technicianId: String(p.technicianId), status: p.status as ProgressStatus, at: reportedAt });
     }
+    case 'call-step':
+      // Stored 'recorded', never pending: a step of a customer's call has nothing to signal.
+      throw new Error(`inbox row ${row.id}: a call step is never signalled`);
   }
 }
 

@@ -24,8 +24,11 @@ export function choiceMessage(language: PageLanguage, message: PageText, vars: R
   return messagePage(language, title, text(language, message, vars));
 }
 
-/** The form posts back to its own address (no action attribute), so it works under any public prefix. */
-export function choiceForm(view: ChoiceView, deadline: Date, error?: string): string {
+/**
+ * The form posts back to its own address (no action attribute), so it works under any public prefix.
+ * `after` is a section of its own shown below the form (the optional email address).
+ */
+export function choiceForm(view: ChoiceView, deadline: Date, error?: string, after = ''): string {
   const lang = view.language;
   const intro = text(lang, 'choiceIntro', { centre: view.centre, product: view.product, deadline: localDateTime(deadline, view.timeZone, lang) });
   const offers = view.offers
@@ -46,6 +49,6 @@ export function choiceForm(view: ChoiceView, deadline: Date, error?: string): st
 <form method="post">
 ${offers}
 <button type="submit">${escapeHtml(text(lang, 'choiceSubmit'))}</button>
-</form>`,
+</form>${after}`,
   );
 }

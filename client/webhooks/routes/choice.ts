@@ -5,6 +5,7 @@ import { loadChoiceView, recordChoice, recordedChoice, releaseChoiceToken, type 
 import { deliverInbound } from '../inbox/deliver';
 import type { WebhookDeps } from '../server';
 import { choiceForm, choiceMessage, visitTime } from '../pages/choicePage';
+import { emailAsk } from './choiceEmail';
 import { pageLanguage, text, type PageLanguage, type PageText } from '../pages/html';
 
 const ChoiceBody = z.object({ technicianId: z.string().trim().min(1).max(200) });
@@ -23,7 +24,7 @@ export const choiceRoutes =
       const found = await usableToken(deps, req, req.params.token);
       if (!found.ok) return html(reply, found.status, await refusedPage(deps, found, req.params.token));
       if (found.view.offers.length === 0) return html(reply, 410, choiceMessage(found.view.language, 'choiceNoOffers'));
-      return html(reply, 200, choiceForm(found.view, found.record.expiresAt));
+      return html(reply, 200, choiceForm(found.view, found.record.expiresAt, undefined, await emailAsk(deps, found.record, req.params.token)));
     });
 
     app.post<{ Params: { token: string } }>('/choose/:token', async (req, reply) => {

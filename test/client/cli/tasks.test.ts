@@ -4,6 +4,8 @@ import { testPool } from '../../support/db';
 import { seedNetwork } from '../../support/fixtures';
 import { seedCustomer, seedRequest } from '../../db/queries/seedRequests';
 import { captured } from './capture';
+import { acceptInbound } from '../../../db/queries/inbox';
+import { openInboundTask } from '../../../db/queries/agentTasks';
 
 const pool = testPool();
 let network: Awaited<ReturnType<typeof seedNetwork>>;
@@ -25,6 +27,57 @@ async function seedTask(kind = 'complaint') {
 }
 
 describe('tasks CLI', () => {
+  it('match credits an SMS reply that could answer several open surveys to the one request it answers', async () => {
+    const customerId = await seedCustomer(pool, network);
+    const mobile = `+8210${String(10_000_000 + Math.floor(Math.random() * 89_999_999))}`;
+    await pool.query('UPDATE customers SET mobile = $2 WHERE id = $1', [customerId, mobile]);
+    const [first, second] = [await seedRequest(pool, network, { customerId }), await seedRequest(pool, network, { customerId })];
+    const stranger = await seedRequest(pool, network, { customerId: await seedCustomer(pool, network) });
+    const sms = await acceptInbound(pool, { source: 'twilio-sms', eventId: `SM${Date.now()}${Math.random()}`, requestId: null, kind: 'survey-reply', payload: { text: '3 ok', rating: 3, raw: { From: mobile } } });
+    await openInboundTask(pool, { inboxId: sms.id, kind: 'match_reply', centreId: network.centreId, summary: 'match an SMS reply' });
+    const taskId = String((await pool.query('SELECT id FROM agent_tasks WHERE inbox_id = $1', [sms.id])).rows[0].id);
+
+    const notTheirs = captured(pool);
+    expect(await run(['match', '--task', taskId, '--agent', 'Kim', '--request', stranger], notTheirs.deps)).toBe(1);
+    expect(notTheirs.stderr()).toBe(`Refused: request ${stranger} is not one of the sender's requests.`);
+    const badId = captured(pool);
+    expect(await run(['match', '--task', taskId, '--agent', 'Kim', '--request', 'not-a-uuid'], badId.deps)).toBe(2);
+
+    const matched = captured(pool);
+    expect(await run(['match', '--task', taskId, '--agent', 'Kim', '--request', second], matched.deps)).toBe(0);
+    expect(matched.stdout()).toBe(`The reply (inbox row ${sms.id}) is matched to request ${second} and passed on to its workflow; task ${taskId} closed.`);
+    const row = (await pool.query('SELECT request_id, status FROM inbox WHERE id = $1', [sms.id])).rows[0];
+    expect(row).toEqual({ request_id: second, status: 'pending' }); // the relay signals it
+    const retry = captured(pool);
+    expect(await run(['match', '--task', taskId, '--agent', 'Kim', '--request', second], retry.deps)).toBe(0);
+    const other = captured(pool);
+    expect(await run(['match', '--task', taskId, '--agent', 'Kim', '--request', first], other.deps)).toBe(1);
+    expect((await pool.query('SELECT request_id FROM inbox WHERE id = $1', [sms.id])).rows[0].request_id).toBe(second);
+
+    const complaint = await seedTask();
+    const wrongKind = captured(pool);
+    expect(await run(['match', '--task', complaint, '--agent', 'Kim', '--request', first], wrongKind.deps)).toBe(1);
+    expect(wrongKind.stderr()).toContain('only match_reply tasks');
+  });
+
+  it('no-calls records a voice opt-out for the customer, once; an unknown customer is a usage error', async () => {
+    const customerId = await seedCustomer(pool, network);
+    const first = captured(pool);
+    expect(await run(['no-calls', '--customer', customerId, '--agent', 'Kim Minji'], first.deps)).toBe(0);
+    expect(first.stdout()).toBe(`Customer ${customerId} will not be called again (voice opt-out recorded).`);
+    const again = captured(pool);
+    expect(await run(['no-calls', '--customer', customerId, '--agent', 'Park', '--json'], again.deps)).toBe(0);
+    expect(again.json()).toEqual({ customerId, channel: 'voice', outcome: 'already' });
+    const { rows } = await pool.query('SELECT channel, reason FROM contact_opt_outs WHERE customer_id = $1', [customerId]);
+    expect(rows).toEqual([{ channel: 'voice', reason: 'agent Kim Minji: asked not to be called again' }]);
+
+    const unknown = captured(pool);
+    expect(await run(['no-calls', '--customer', 'no-such-customer', '--agent', 'Kim Minji'], unknown.deps)).toBe(2);
+    expect(unknown.stderr()).toContain('--customer: no customer with id no-such-customer');
+    const wrongFlag = captured(pool);
+    expect(await run(['no-calls', '--customer', customerId, '--agent', 'Kim', '--task', '1'], wrongFlag.deps)).toBe(2);
+  });
+
   it('lists, takes and closes a task', async () => {
     const id = await seedTask();
     const list = captured(pool);

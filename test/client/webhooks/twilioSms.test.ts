@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { render } from '../../../domain/messageTemplates';
 import type { Pool } from '../../../db/pool';
 import { testPool } from '../../support/db';
-import { buildTestServer, inboxRows, postTwilio, recordSurveySms, seedRequest, startProbeWorker, type ProbeWorker } from './webhookApp';
+import { ensureReplyCode } from '../../../db/queries/replyCodes';
+import { buildTestServer, inboxRows, postTwilio, recordSurveySms, seedAnotherRequest, seedRequest, startProbeWorker, type ProbeWorker } from './webhookApp';
 
 const sid = (prefix: string) => `${prefix}${randomBytes(16).toString('hex')}`;
 
@@ -102,6 +103,15 @@ describe('Twilio SMS webhooks', () => {
     expect(await inboxRows(pool, req.requestId)).toHaveLength(0);
   });
 
+  it('an address sent in answer to the visit notice (before any survey) is stored and used from then on', async () => {
+    const req = await seedRequest(pool, { email: null, emailRequested: true });
+    const res = await postTwilio(app, '/webhooks/twilio/sms', inbound(req.mobile, 'kim.visit@mail.example'));
+    expect(res.statusCode).toBe(200);
+    const { rows } = await pool.query('SELECT email, email_requested FROM customers WHERE id = $1', [req.customerId]);
+    expect(rows[0]).toEqual({ email: 'kim.visit@mail.example', email_requested: false });
+    expect(await inboxRows(pool, req.requestId)).toHaveLength(0);
+  });
+
   it('an answer that also carries the email address we asked for is both stored and answered', async () => {
     const req = await seedRequest(pool, { email: null, emailRequested: true });
     await recordSurveySms(pool, req.requestId, req.mobile);
@@ -121,6 +131,74 @@ describe('Twilio SMS webhooks', () => {
     expect(rows.map((r) => r.status)).toEqual(['late']);
     const stored = await pool.query('SELECT channel, rating, late FROM survey_replies WHERE inbox_id = $1', [rows[0]!.id]);
     expect(stored.rows).toEqual([{ channel: 'sms', rating: 2, late: true }]);
+  });
+
+  describe('a reply is matched to exactly its request', () => {
+    /** A customer with two repairs whose surveys are both open, each with its reply code. */
+    async function twoOpenSurveys() {
+      const first = await seedRequest(pool);
+      const second = await seedAnotherRequest(pool, first);
+      for (const r of [first, second]) {
+        await recordSurveySms(pool, r.requestId, r.mobile);
+        await probe.probe(r.requestId);
+      }
+      return { first, second, firstCode: await ensureReplyCode(pool, first.requestId), secondCode: await ensureReplyCode(pool, second.requestId) };
+    }
+    const matchTasks = async (inboxId: string | number) =>
+      (await pool.query(`SELECT kind, request_id, service_centre_id, summary FROM agent_tasks WHERE inbox_id = $1`, [inboxId])).rows;
+
+    it('the reply code decides between two open surveys, with or without "#", before or after the score', async () => {
+      const { first, second, firstCode, secondCode } = await twoOpenSurveys();
+      expect(firstCode).not.toBe(secondCode);
+      expect((await postTwilio(app, '/webhooks/twilio/sms', inbound(first.mobile, `#${secondCode} 2 still noisy`))).statusCode).toBe(200);
+      expect((await postTwilio(app, '/webhooks/twilio/sms', inbound(first.mobile, `5 ${firstCode}`))).statusCode).toBe(200);
+
+      const toSecond = await inboxRows(pool, second.requestId);
+      expect(toSecond).toHaveLength(1);
+      expect(toSecond[0]).toMatchObject({ status: 'delivered', payload: { text: '2 still noisy', rating: 2, replyCode: secondCode } });
+      const toFirst = await inboxRows(pool, first.requestId);
+      expect(toFirst).toHaveLength(1);
+      // The code is never read as the score.
+      expect(toFirst[0]).toMatchObject({ status: 'delivered', payload: { text: '5', rating: 5, replyCode: firstCode } });
+      expect((await probe.waitForSignals(second.requestId, 1))[0]).toMatchObject({ signal: 'surveyReply', payload: { rating: 2 } });
+      expect((await probe.waitForSignals(first.requestId, 1))[0]).toMatchObject({ signal: 'surveyReply', payload: { rating: 5 } });
+    });
+
+    it('several open surveys and no code: stored for a person, never credited to a guess', async () => {
+      const { first, second } = await twoOpenSurveys();
+      const messageSid = sid('SM');
+      const params = inbound(first.mobile, '3 ok', messageSid);
+      expect((await postTwilio(app, '/webhooks/twilio/sms', params)).statusCode).toBe(200);
+      expect((await postTwilio(app, '/webhooks/twilio/sms', params)).statusCode).toBe(200); // Twilio's retry
+
+      const { rows } = await pool.query(`SELECT id, status, request_id FROM inbox WHERE source = 'twilio-sms' AND event_id = $1`, [messageSid]);
+      expect(rows).toEqual([{ id: expect.any(String), status: 'unmatched', request_id: null }]);
+      const tasks = await matchTasks(rows[0].id);
+      expect(tasks).toEqual([{ kind: 'match_reply', request_id: null, service_centre_id: first.centreId, summary: expect.stringContaining('no reply code') }]);
+      expect(await inboxRows(pool, first.requestId)).toHaveLength(0);
+      expect(await inboxRows(pool, second.requestId)).toHaveLength(0);
+    });
+
+    it('several open surveys and a code that is not one of theirs: stored for a person', async () => {
+      const { first, firstCode, secondCode } = await twoOpenSurveys();
+      const unknown = ['123456', '654321', '111111'].find((c) => c !== firstCode && c !== secondCode)!;
+      const messageSid = sid('SM');
+      expect((await postTwilio(app, '/webhooks/twilio/sms', inbound(first.mobile, `#${unknown} 4`, messageSid))).statusCode).toBe(200);
+      const { rows } = await pool.query(`SELECT id, status FROM inbox WHERE source = 'twilio-sms' AND event_id = $1`, [messageSid]);
+      expect(rows).toEqual([{ id: expect.any(String), status: 'unmatched' }]);
+      expect(await matchTasks(rows[0].id)).toEqual([expect.objectContaining({ kind: 'match_reply', summary: expect.stringContaining(`unknown code ${unknown}`) })]);
+    });
+
+    it('one open survey beside a closed one: the reply without a code is the open one\'s', async () => {
+      const closed = await seedRequest(pool, { closed: true });
+      await recordSurveySms(pool, closed.requestId, closed.mobile);
+      const open = await seedAnotherRequest(pool, closed);
+      await recordSurveySms(pool, open.requestId, open.mobile);
+      await probe.probe(open.requestId);
+      expect((await postTwilio(app, '/webhooks/twilio/sms', inbound(open.mobile, '4'))).statusCode).toBe(200);
+      expect((await inboxRows(pool, open.requestId)).map((r) => r.status)).toEqual(['delivered']);
+      expect(await inboxRows(pool, closed.requestId)).toHaveLength(0);
+    });
   });
 
   it('keeps an SMS from an unknown number as unmatched', async () => {

@@ -108,6 +108,17 @@ export async function seedRequest(
   return { requestId, customerId, mobile, email, centreId: network.centreId };
 }
 
+/** One more open request of an already seeded customer (a second repair with the same centre). */
+export async function seedAnotherRequest(pool: Pool, of: SeededRequest): Promise<SeededRequest> {
+  const requestId = randomUUID();
+  await pool.query(
+    `INSERT INTO service_requests (id, workflow_id, customer_id, product_field, fault_description, area_code, service_centre_id, wanted_during)
+     SELECT $1, $2, customer_id, product_field, 'Noisy', area_code, service_centre_id, wanted_during FROM service_requests WHERE id = $3`,
+    [requestId, serviceRequestWorkflowId(requestId), of.requestId],
+  );
+  return { ...of, requestId };
+}
+
 /** Records that the survey SMS went out for a request, as the outbox does. */
 export async function recordSurveySms(pool: Pool, requestId: string, recipient: string, providerId = `SM${randomBytes(16).toString('hex')}`) {
   await pool.query(
