@@ -25,7 +25,7 @@ describe('migrations', () => {
       const applied = await migrated;
       expect(applied.length).toBeGreaterThan(0);
     } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+      await admin.query(`DROP DATABASE IF EXISTS ${name}`).catch(() => undefined);
       await admin.end();
     }
   }, 60_000);
