@@ -19,6 +19,8 @@ import { metricsRoutes } from './routes/metrics';
 import { codecRoutes } from './routes/codec';
 import type { PayloadCodec } from '@temporalio/common';
 import { createWebhookMetrics } from '../metrics/webhookMetrics';
+import { consoleRoutes } from './routes/console';
+import type { ConsoleSettings } from './routes/console/settings';
 
 export interface WebhookDeps {
   pool: Pool;
@@ -50,6 +52,8 @@ export interface WebhookDeps {
   codec?: { codec: PayloadCodec; corsOrigins: string[] };
   /** How long the inline signal may take before a stored event is left to the relay. */
   signalTimeoutMs?: number;
+  /** The operator console (/console); unset: its defaults, with a random cookie secret. */
+  console?: ConsoleSettings;
 }
 
 /**
@@ -85,6 +89,7 @@ export async function buildWebhookServer(deps: WebhookDeps): Promise<FastifyInst
   await app.register(technicianRoutes(deps));
   await app.register(statisticsRoutes({ pool: deps.pool, accessToken: deps.settings.operatorAccessToken, timeZone: deps.settings.timeZone, clock: deps.clock }));
   await app.register(metricsRoutes({ metrics, accessToken: deps.settings.operatorAccessToken }));
+  await app.register(consoleRoutes({ pool: deps.pool, temporal: deps.temporal, log: deps.log, clock: deps.clock, signalTimeoutMs: deps.signalTimeoutMs, settings: { timeZone: deps.settings.timeZone, ...deps.console } }));
   if (deps.codec) await app.register(codecRoutes({ ...deps.codec, accessToken: deps.settings.operatorAccessToken }));
   return app;
 }
