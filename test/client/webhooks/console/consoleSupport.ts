@@ -24,7 +24,8 @@ export class CookieJar {
     return res;
   }
   header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    // light-my-request hands values back decoded; a browser sends them as they were set (encoded).
+    return [...this.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
   }
   get(name: string) {
     return this.cookies.get(name);
