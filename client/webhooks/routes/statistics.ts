@@ -6,7 +6,8 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Pool } from '../../../db/pool';
 import { statisticsReport } from '../../../db/queries/statistics';
-import { STATISTICS_PAGE } from './statisticsPage';
+import { pageLanguage } from '../pages/html';
+import { statisticsPage } from './statisticsPage';
 import { describeIssues } from './zodErrors';
 
 export interface StatisticsRouteOptions {
@@ -28,6 +29,7 @@ const query = z.object({
   to: z.iso.date('to must be a date written YYYY-MM-DD').optional(),
   centre: z.string().trim().min(1).max(200).optional(),
   token: z.string().optional(),
+  lang: z.enum(['ko', 'en'], 'lang must be ko or en').optional(),
 });
 
 /** The statistics page with its charts (KR paragraphs 63-64) and the report it draws, as JSON. */
@@ -51,10 +53,12 @@ export const statisticsRoutes =
       guarded.get('/stats', async (req, reply) => {
         const parsed = query.safeParse(req.query);
         if (!parsed.success) return reply.code(400).type('text/plain; charset=utf-8').send(describeIssues(parsed.error));
+        // Korean unless ?lang= or the browser asks for English, as on every page.
+        const language = pageLanguage(parsed.data, undefined, req.headers['accept-language']);
         return reply
           .type('text/html; charset=utf-8')
           .header('content-security-policy', "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-          .send(STATISTICS_PAGE);
+          .send(statisticsPage(language, switchLanguageUrl(req.url, language === 'ko' ? 'en' : 'ko')));
       });
 
       guarded.get('/stats/data.json', async (req, reply) => {
@@ -66,6 +70,13 @@ export const statisticsRoutes =
       });
     });
   };
+
+/** The same page in the other language, with the same filters (and token, if it came in the address). */
+function switchLanguageUrl(url: string, language: 'ko' | 'en'): string {
+  const switched = new URL(url, 'http://stats.invalid');
+  switched.searchParams.set('lang', language);
+  return `${switched.pathname}${switched.search}`;
+}
 
 function presentsToken(req: FastifyRequest, expected: string): boolean {
   const header = req.headers.authorization;
