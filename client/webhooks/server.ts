@@ -20,7 +20,8 @@ import { codecRoutes } from './routes/codec';
 import type { PayloadCodec } from '@temporalio/common';
 import { createWebhookMetrics } from '../metrics/webhookMetrics';
 import { consoleRoutes } from './routes/console';
-import type { ConsoleSettings } from './routes/console/settings';
+import { resolveConsoleSettings, type ConsoleSettings } from './routes/console/settings';
+import { consoleSessionReader } from './routes/console/session';
 
 export interface WebhookDeps {
   pool: Pool;
@@ -87,9 +88,21 @@ export async function buildWebhookServer(deps: WebhookDeps): Promise<FastifyInst
   await app.register(unsubscribeRoutes(deps));
   await app.register(choiceRoutes(deps));
   await app.register(technicianRoutes(deps));
-  await app.register(statisticsRoutes({ pool: deps.pool, accessToken: deps.settings.operatorAccessToken, timeZone: deps.settings.timeZone, clock: deps.clock }));
+  // One secret for the console's cookies and for the statistics page, which also lets a signed-in operator in.
+  const consoleSettings = resolveConsoleSettings({ timeZone: deps.settings.timeZone, ...deps.console });
+  if (!deps.console?.cookieSecret) deps.log.warn('CONSOLE_COOKIE_SECRET is not set: console sessions are signed with a random secret and end when this process stops');
+  const consoleSession = consoleSessionReader(deps.pool, consoleSettings.cookieSecret, consoleSettings.sessionIdleMs);
+  await app.register(
+    statisticsRoutes({
+      pool: deps.pool,
+      accessToken: deps.settings.operatorAccessToken,
+      timeZone: deps.settings.timeZone,
+      clock: deps.clock,
+      signedInOperator: async (cookieHeader) => (await consoleSession(cookieHeader)) !== undefined,
+    }),
+  );
   await app.register(metricsRoutes({ metrics, accessToken: deps.settings.operatorAccessToken }));
-  await app.register(consoleRoutes({ pool: deps.pool, temporal: deps.temporal, log: deps.log, clock: deps.clock, signalTimeoutMs: deps.signalTimeoutMs, settings: { timeZone: deps.settings.timeZone, ...deps.console } }));
+  await app.register(consoleRoutes({ pool: deps.pool, temporal: deps.temporal, log: deps.log, clock: deps.clock, signalTimeoutMs: deps.signalTimeoutMs, settings: consoleSettings }));
   if (deps.codec) await app.register(codecRoutes({ ...deps.codec, accessToken: deps.settings.operatorAccessToken }));
   return app;
 }

@@ -12,11 +12,13 @@ import { describeIssues } from './zodErrors';
 
 export interface StatisticsRouteOptions {
   pool: Pool;
-  /** When set, /stats and its data need `Authorization: Bearer <token>` or `?token=<token>`. */
+  /** When set, /stats and its data need `Authorization: Bearer <token>`, `?token=<token>` or a signed-in console operator. */
   accessToken?: string;
   /** The zone report dates and months are read in. */
   timeZone?: string;
   clock?: () => Date;
+  /** Whether the request carries a live operator console session (the cookie header), which opens the page without the token. */
+  signedInOperator?: (cookieHeader: string | undefined) => Promise<boolean>;
 }
 
 // Served from the installed package: the page works offline and loads nothing from a CDN. The
@@ -34,7 +36,7 @@ const query = z.object({
 
 /** The statistics page with its charts (KR paragraphs 63-64) and the report it draws, as JSON. */
 export const statisticsRoutes =
-  ({ pool, accessToken, timeZone = 'UTC', clock = () => new Date() }: StatisticsRouteOptions): FastifyPluginAsync =>
+  ({ pool, accessToken, timeZone = 'UTC', clock = () => new Date(), signedInOperator }: StatisticsRouteOptions): FastifyPluginAsync =>
   async (app) => {
     const asset = (body: Buffer) => async (_req: FastifyRequest, reply: FastifyReply) =>
       reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(body);
@@ -45,7 +47,7 @@ export const statisticsRoutes =
       guarded.addHook('onRequest', async (req, reply) => {
         // The token may sit in the URL, so it must not leak to other sites through the Referer.
         reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
-        if (accessToken && !presentsToken(req, accessToken)) {
+        if (accessToken && !presentsToken(req, accessToken) && !(await signedInOperator?.(req.headers.cookie))) {
           return reply.code(401).header('www-authenticate', 'Bearer realm="statistics"').send({ error: 'a valid access token is required' });
         }
       });

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -24,8 +23,7 @@ export const consoleRoutes =
   (deps: ConsoleDeps): FastifyPluginAsync =>
   async (app) => {
     const settings = resolveConsoleSettings(deps.settings);
-    if (!deps.settings.cookieSecret) deps.log.warn('CONSOLE_COOKIE_SECRET is not set: console sessions are signed with a random secret and end when this process stops');
-    await app.register(cookie, { secret: deps.settings.cookieSecret ?? randomBytes(48).toString('base64') });
+    await app.register(cookie, { secret: settings.cookieSecret });
     await app.register(rateLimit, { global: false, hook: 'preHandler' });
     const ctx = consoleContext(deps);
 

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { resumeSession, type OperatorSession } from '../../../../db/queries/operators';
 import { pageLanguage, type PageLanguage } from '../../pages/html';
@@ -51,4 +52,17 @@ export const newLoginToken = () => randomBytes(24).toString('base64url');
 /** Where to go after signing in: only a console path of this site, never another host. */
 export function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/console(\/[A-Za-z0-9/_\-.?=&%]*)?$/.test(next) && !next.startsWith('//') ? next : '/console/tasks';
+}
+
+/**
+ * Reads a console session from a raw Cookie header, for pages outside the console (statistics)
+ * that let a signed-in operator in without their access token.
+ */
+export function consoleSessionReader(pool: Pool, secret: string, idleMs: number) {
+  const signer = fastifyCookie.signerFactory(secret);
+  return async (cookieHeader: string | undefined): Promise<OperatorSession | undefined> => {
+    const raw = cookieHeader ? fastifyCookie.parse(cookieHeader)[SESSION_COOKIE] : undefined;
+    const unsigned = raw ? signer.unsign(raw) : undefined;
+    return unsigned?.valid && unsigned.value ? resumeSession(pool, unsigned.value, idleMs) : undefined;
+  };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Pool } from '../../../../db/pool';
@@ -24,11 +25,12 @@ export interface ConsoleDeps {
   settings: ConsoleSettings;
 }
 
-export type ResolvedConsoleSettings = Required<Omit<ConsoleSettings, 'cookieSecret'>> & Pick<ConsoleSettings, 'cookieSecret'>;
+export type ResolvedConsoleSettings = Required<ConsoleSettings>;
 
+/** The settings with their defaults; without a cookie secret, a random one for this process (sessions end at a restart). */
 export function resolveConsoleSettings(given: ConsoleSettings): ResolvedConsoleSettings {
   const set = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
-  return { ...CONSOLE_DEFAULTS, ...set };
+  return { ...CONSOLE_DEFAULTS, cookieSecret: randomBytes(48).toString('base64'), ...set };
 }
 
 const CONSOLE_DEFAULTS = {
