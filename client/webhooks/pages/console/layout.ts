@@ -33,7 +33,7 @@ input[type=text],input[type=password],select,textarea{font:inherit;padding:.35re
 textarea{width:100%;min-height:4rem}.stack{display:flex;flex-direction:column;gap:.4rem;max-width:24rem}
 button{font:inherit;font-weight:600;color:#fff;background:#0b5cad;border:0;border-radius:.35rem;padding:.4rem .9rem;cursor:pointer}
 .flash{padding:.6rem .8rem;border-radius:.4rem;margin:0 0 1rem}.flash.ok{background:#dafbe1;border:1px solid #1a7f37}.flash.error{background:#ffebe9;border:1px solid #cf222e;color:#82071e}
-.muted{color:#57606a}.pre{white-space:pre-wrap}`;
+.muted{color:#57606a}.pre{white-space:pre-wrap}blockquote{margin:0}`;
 
 const NAV: [NonNullable<ConsoleFrame['active']>, string, ConsoleText][] = [
   ['tasks', '/console/tasks', 'navTasks'],

@@ -35,7 +35,7 @@ export function taskCaseBody(lang: PageLanguage, tz: string, c: TaskCase, viewer
     [ct(lang, 'product'), e(request.productField)],
     [ct(lang, 'fault'), `<span class="pre">${e(request.faultDescription)}</span>`],
     [ct(lang, 'requestStatus'), e(request.status)],
-    [ct(lang, 'colStatus'), `${e(ctOf(lang, 'status', task.status))}${task.assignee ? ` · ${e(task.assignee)}` : ''}`],
+    [ct(lang, 'taskStatus'), `${e(ctOf(lang, 'status', task.status))}${task.assignee ? ` · ${e(task.assignee)}` : ''}`],
     [ct(lang, 'colSummary'), `<span class="pre">${e(task.summary)}</span>`],
   ])}<p><a href="${e(temporalLink)}" rel="noreferrer" target="_blank">${e(ct(lang, 'temporalLink'))}</a> · <a href="/console/customers/${encodeURIComponent(customer.id)}/consent">${e(ct(lang, 'consentLink'))}</a></p></section>`;
   const customerSection = `<section aria-labelledby="cust"><h2 id="cust">${e(ct(lang, 'customerSection'))}</h2>${dl([

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -96,6 +99,9 @@ describe('operator console in headless Chromium', () => {
     const logged = await pool.query(`SELECT username, what, request_id FROM personal_data_access_log WHERE customer_id = $1`, [request.customerId]);
     expect(logged.rows).toEqual([{ username: operator.username, what: 'task_contact', request_id: request.requestId }]);
 
+    const shots = await mkdtemp(path.join(os.tmpdir(), 'console-'));
+    await page.screenshot({ path: path.join(shots, 'task.png'), fullPage: true });
+    console.log(`console screenshots: ${shots}`);
     await click(page, 'Take this task');
     await expect(page.getByRole('status').textContent()).resolves.toBe(`Task ${taskId} taken by ${operator.username}.`);
     await page.getByRole('textbox', { name: 'Note' }).fill('Called the customer; a technician will return on Friday.');
@@ -120,6 +126,7 @@ describe('operator console in headless Chromium', () => {
     await Promise.all([page.waitForNavigation(), row.getByRole('button', { name: 'Assign' }).click()]);
     await expect(page.getByRole('status').textContent()).resolves.toBe(`Message ${unmatched.id} assigned to request ${request.requestId}: the workflow has it.`);
     await expect(page.getByText(smsText).count()).resolves.toBe(0);
+    await page.screenshot({ path: path.join(shots, 'inbox.png'), fullPage: true });
     const signals = await probe.waitForSignals(request.requestId, 1);
     expect(signals[0]).toEqual({ signal: 'surveyReply', payload: { eventId: expect.stringMatching(/^twilio-sms:SM/), channel: 'sms', inboxId: unmatched.id, rating: 5, at: expect.any(String) } });
     expect((await pool.query('SELECT status, request_id, assigned_by FROM inbox WHERE id = $1', [unmatched.id])).rows).toEqual([
@@ -134,6 +141,7 @@ describe('operator console in headless Chromium', () => {
     await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: '한국어' }).click()]);
     await expect(page.locator('h1').textContent()).resolves.toBe(`요청 ${request.requestId}`);
     expect(await page.getAttribute('html', 'lang')).toBe('ko');
+    await page.screenshot({ path: path.join(shots, 'timeline-ko.png'), fullPage: true });
 
     // Signing out ends the session: the console is closed again.
     await click(page, '로그아웃');
