@@ -102,7 +102,7 @@ export async function buildWebhookServer(deps: WebhookDeps): Promise<FastifyInst
     }),
   );
   await app.register(metricsRoutes({ metrics, accessToken: deps.settings.operatorAccessToken }));
-  await app.register(consoleRoutes({ pool: deps.pool, temporal: deps.temporal, log: deps.log, clock: deps.clock, signalTimeoutMs: deps.signalTimeoutMs, settings: consoleSettings }));
+  await app.register(consoleRoutes({ pool: deps.pool, temporal: deps.temporal, log: deps.log, signalTimeoutMs: deps.signalTimeoutMs, settings: consoleSettings }));
   if (deps.codec) await app.register(codecRoutes({ ...deps.codec, accessToken: deps.settings.operatorAccessToken }));
   return app;
 }

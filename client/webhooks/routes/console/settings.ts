@@ -20,7 +20,6 @@ export interface ConsoleDeps {
   pool: Pool;
   temporal: Client;
   log: Logger;
-  clock: () => Date;
   signalTimeoutMs?: number;
   settings: ConsoleSettings;
 }
