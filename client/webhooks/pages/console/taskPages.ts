@@ -8,11 +8,13 @@ import { consoleTime, ct, ctOf } from './texts';
 export const TASK_FILTERS = ['open', 'closed', 'all'] as const;
 export type TaskFilter = (typeof TASK_FILTERS)[number];
 
-export function taskListBody(lang: PageLanguage, tz: string, tasks: AgentTask[], filter: TaskFilter): string {
+export function taskListBody(lang: PageLanguage, tz: string, tasks: AgentTask[], filter: TaskFilter, centreId?: string): string {
+  const inCentre = centreId ? `&centre=${encodeURIComponent(centreId)}` : '';
   const filters = TASK_FILTERS.map((f) => {
     const label = ct(lang, f === 'open' ? 'filterOpen' : f === 'closed' ? 'filterClosed' : 'filterAll');
-    return f === filter ? `<strong>${e(label)}</strong>` : `<a href="/console/tasks?status=${f}">${e(label)}</a>`;
+    return f === filter ? `<strong>${e(label)}</strong>` : `<a href="/console/tasks?status=${f}${e(inCentre)}">${e(label)}</a>`;
   }).join(' · ');
+  const centreForm = `<form method="get" action="/console/tasks" class="inline"><input type="hidden" name="status" value="${filter}"><label>${e(ct(lang, 'colCentre'))} <input type="text" name="centre" maxlength="200" value="${e(centreId ?? '')}"></label><button type="submit">${e(ct(lang, 'filterApply'))}</button></form>`;
   const rows = tasks.map((t) => [
     `<a href="/console/tasks/${t.id}">${t.id}</a>`,
     e(ctOf(lang, 'status', t.status)),
@@ -20,11 +22,20 @@ export function taskListBody(lang: PageLanguage, tz: string, tasks: AgentTask[],
     e(t.centreId),
     e(consoleTime(t.createdAt, lang, tz)),
     e(t.assignee ?? ''),
-    e(t.summary.length > 90 ? `${t.summary.slice(0, 89)}…` : t.summary),
+    e(listSummary(t)),
     `<a href="/console/requests/${e(t.requestId)}">${e(t.requestId.slice(0, 8))}</a>`,
   ]);
   const headers = ['colId', 'colStatus', 'colKind', 'colCentre', 'colCreated', 'colAssignee', 'colSummary', 'colRequest'] as const;
-  return `<p>${filters}</p>${table(headers.map((h) => ct(lang, h)), rows, ct(lang, 'tasksEmpty'))}`;
+  return `<p>${filters}</p>${centreForm}${table(headers.map((h) => ct(lang, h)), rows, ct(lang, 'tasksEmpty'))}`;
+}
+
+/**
+ * A review task's summary quotes the customer's reply; the list leaves the quote out, so the reply
+ * is only read on the task's own page, where reading it is logged.
+ */
+function listSummary(t: AgentTask): string {
+  const summary = t.kind === 'review_classification' ? t.summary.replace(/ — "[\s\S]*$/, '') : t.summary;
+  return summary.length > 90 ? `${summary.slice(0, 89)}…` : summary;
 }
 
 export function taskCaseBody(lang: PageLanguage, tz: string, c: TaskCase, viewer: ConsoleViewer & { username: string }, temporalLink: string): string {

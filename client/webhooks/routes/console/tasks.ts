@@ -23,11 +23,12 @@ export const taskRoutes =
 
     app.get('/console/tasks', async (req, reply) => {
       const lang = ctx.language(req, reply);
-      const asked = (req.query as { status?: unknown }).status;
+      const { status: asked, centre } = req.query as { status?: unknown; centre?: unknown };
       const filter: TaskFilter = (TASK_FILTERS as readonly unknown[]).includes(asked) ? (asked as TaskFilter) : 'open';
       const statuses = filter === 'all' ? TASK_STATUSES : filter === 'closed' ? (['closed'] as const) : undefined;
-      const tasks = await listTasks(pool, { statuses, limit: 300 });
-      return ctx.render(req, reply, 200, { language: lang, title: ct(lang, 'tasksTitle'), active: 'tasks' }, taskListBody(lang, tz, tasks, filter));
+      const centreId = typeof centre === 'string' && centre.trim() && centre.length <= 200 ? centre.trim() : undefined;
+      const tasks = await listTasks(pool, { statuses, centreId, limit: 300 });
+      return ctx.render(req, reply, 200, { language: lang, title: ct(lang, 'tasksTitle'), active: 'tasks' }, taskListBody(lang, tz, tasks, filter, centreId));
     });
 
     async function showTask(req: FastifyRequest, reply: FastifyReply, taskId: number | undefined, status = 200, error?: string) {

@@ -86,6 +86,10 @@ describe('operator console in headless Chromium', () => {
     // The session cookie is not readable by scripts.
     expect(await page.evaluate('document.cookie')).not.toContain('console_session');
 
+    // The agent narrows the queue to their centre, then opens the task.
+    await page.getByRole('textbox', { name: 'Centre' }).fill(request.centreId);
+    await click(page, 'Show');
+    expect(new URL(page.url()).searchParams.get('centre')).toBe(request.centreId);
     // The task: the customer's contact details and reply are shown, and that showing is logged.
     await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: String(taskId), exact: true }).click()]);
     await expect(page.locator('h1').textContent()).resolves.toBe(`Task ${taskId}: complaint`);

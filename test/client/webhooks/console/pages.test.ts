@@ -79,6 +79,16 @@ describe('console: agent tasks', () => {
     expect((await pool.query('SELECT category FROM survey_replies WHERE id = $1', [t.replyId])).rows).toEqual([{ category: 'satisfied' }]);
   });
 
+  it("lists a review task without quoting the customer's reply (the task page shows it, logged)", async () => {
+    const { visitor } = await signedIn();
+    const t = await reviewTask();
+    await pool.query(`UPDATE agent_tasks SET summary = 'review the classification: satisfied (confidence 0.41) — "it works but makes a sound"' WHERE id = $1`, [t.taskId]);
+    const list = await visitor.get(`/console/tasks?centre=${t.centreId}`);
+    expect(list.body).toContain('review the classification: satisfied (confidence 0.41)');
+    expect(list.body).not.toContain('it works but makes a sound');
+    expect((await visitor.get(`/console/tasks/${t.taskId}`)).body).toContain('it works but makes a sound');
+  });
+
   it('an unknown task is a 404 page', async () => {
     const { visitor } = await signedIn();
     expect((await visitor.get('/console/tasks/999999999')).statusCode).toBe(404);
