@@ -70,6 +70,15 @@ export const configSchema = z.object({
 
   /** Required by operators' pages (statistics) as a Bearer token or ?token=; unset leaves them open. */
   OPERATOR_ACCESS_TOKEN: optionalString,
+  /** Signs the operator console's session cookie; empty: a random secret per process (sessions end at a restart). */
+  CONSOLE_COOKIE_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
+  /** A console session ends this long after sign-in, or after CONSOLE_SESSION_IDLE without a request. */
+  CONSOLE_SESSION_LIFETIME: duration('8h'),
+  CONSOLE_SESSION_IDLE: duration('30m'),
+  /** Sign-in attempts allowed per client address per minute. */
+  CONSOLE_LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /** Where operators open the Temporal Web UI; the console links each request's workflow there. */
+  TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
   PII_SEALING_KEY: optionalString.refine(
     (v) => v === undefined || Buffer.from(v, 'base64').length === 32,
     'must be 32 bytes, base64-encoded (openssl rand -base64 32)',

@@ -32,6 +32,15 @@ async function main() {
       timeZone: config.DEFAULT_TIME_ZONE,
     },
     codec: codecEndpointFor(config),
+    console: {
+      cookieSecret: config.CONSOLE_COOKIE_SECRET,
+      sessionLifetimeMs: config.CONSOLE_SESSION_LIFETIME,
+      sessionIdleMs: config.CONSOLE_SESSION_IDLE,
+      loginAttemptsPerMinute: config.CONSOLE_LOGIN_ATTEMPTS_PER_MINUTE,
+      temporalUiUrl: config.TEMPORAL_UI_URL,
+      temporalNamespace: config.TEMPORAL_NAMESPACE,
+      timeZone: config.DEFAULT_TIME_ZONE,
+    },
     providers: {
       twilioAuthToken: config.TWILIO_AUTH_TOKEN ?? config.TWILIO_WEBHOOK_AUTH_TOKEN,
       sendgridInboundSecret: config.SENDGRID_INBOUND_SECRET,

@@ -21,6 +21,9 @@ import { metricsRoutes } from './routes/metrics';
 import { codecRoutes } from './routes/codec';
 import type { PayloadCodec } from '@temporalio/common';
 import { createWebhookMetrics } from '../metrics/webhookMetrics';
+import { consoleRoutes } from './routes/console';
+import { resolveConsoleSettings, type ConsoleSettings } from './routes/console/settings';
+import { consoleSessionReader } from './routes/console/session';
 
 export interface WebhookDeps {
   pool: Pool;
@@ -52,6 +55,8 @@ export interface WebhookDeps {
   codec?: { codec: PayloadCodec; corsOrigins: string[] };
   /** How long the inline signal may take before a stored event is left to the relay. */
   signalTimeoutMs?: number;
+  /** The operator console (/console); unset: its defaults, with a random cookie secret. */
+  console?: ConsoleSettings;
 }
 
 /**
@@ -87,8 +92,21 @@ export async function buildWebhookServer(deps: WebhookDeps): Promise<FastifyInst
   await app.register(choiceRoutes(deps));
   await app.register(choiceEmailRoutes(deps));
   await app.register(technicianRoutes(deps));
-  await app.register(statisticsRoutes({ pool: deps.pool, accessToken: deps.settings.operatorAccessToken, timeZone: deps.settings.timeZone, clock: deps.clock }));
+  // One secret for the console's cookies and for the statistics page, which also lets a signed-in operator in.
+  const consoleSettings = resolveConsoleSettings({ timeZone: deps.settings.timeZone, ...deps.console });
+  if (!deps.console?.cookieSecret) deps.log.warn('CONSOLE_COOKIE_SECRET is not set: console sessions are signed with a random secret and end when this process stops');
+  const consoleSession = consoleSessionReader(deps.pool, consoleSettings.cookieSecret, consoleSettings.sessionIdleMs);
+  await app.register(
+    statisticsRoutes({
+      pool: deps.pool,
+      accessToken: deps.settings.operatorAccessToken,
+      timeZone: deps.settings.timeZone,
+      clock: deps.clock,
+      signedInOperator: async (cookieHeader) => (await consoleSession(cookieHeader)) !== undefined,
+    }),
+  );
   await app.register(metricsRoutes({ metrics, accessToken: deps.settings.operatorAccessToken }));
+  await app.register(consoleRoutes({ pool: deps.pool, temporal: deps.temporal, log: deps.log, signalTimeoutMs: deps.signalTimeoutMs, settings: consoleSettings }));
   if (deps.codec) await app.register(codecRoutes({ ...deps.codec, accessToken: deps.settings.operatorAccessToken }));
   return app;
 }

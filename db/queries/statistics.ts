@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from '../pool';
+import { GRADED_ITEMS } from '../../domain/classification/gradedItems';
 
 /**
  * The satisfaction report (KR paragraphs 53, 63-64), computed in SQL so it costs the same for ten
@@ -54,6 +55,8 @@ export interface StatisticsReport {
   replyRateByChannel: ReplyRateRow[];
   repliesByReplyChannel: { channel: string; replies: number }[];
   categoryMix: { category: string; replies: number; sharePct: number | null }[];
+  /** Average per graded item over every on-time answer that rated it (kindness, punctuality, fixed, overall, ...). */
+  itemAverages: { item: string; replies: number; averageRating: number }[];
   ratings: {
     byTechnician: RatingRow[];
     byCentre: RatingRow[];
@@ -146,6 +149,14 @@ const CATEGORY_SQL = `
   LEFT JOIN facts f ON f.category = c.category
   GROUP BY c.category, c.ord ORDER BY c.ord`;
 
+// The survey's own items first, in its order; any other item a reply graded after them.
+const ITEMS_SQL = `
+  WITH ${FACTS}
+  SELECT i.item, count(*)::int AS replies, round(avg(i.rating), 2)::float8 AS average_rating
+  FROM facts f JOIN survey_reply_items i ON i.reply_id = f.reply_id
+  GROUP BY i.item
+  ORDER BY array_position($5::text[], i.item) NULLS LAST, i.item`;
+
 /** How each breakdown keys and names its rows; fixed SQL fragments, never user input. */
 const DIMENSIONS = {
   byTechnician: { key: 'f.technician_id', label: `COALESCE((SELECT name FROM technicians WHERE id = k.key), '(no technician)')`, order: 'label, k.key' },
@@ -206,6 +217,7 @@ async function buildReport(db: PoolClient, filter: StatisticsFilter): Promise<St
   const [summary] = await query(SUMMARY_SQL);
   const replyChannels = await query(REPLY_CHANNEL_SQL, [REPLY_CHANNELS]);
   const categories = await query(CATEGORY_SQL, [REPLY_CATEGORIES]);
+  const items = await query(ITEMS_SQL, [GRADED_ITEMS]);
   const ratings = {} as StatisticsReport['ratings'];
   for (const [name, dimension] of Object.entries(DIMENSIONS) as [keyof typeof DIMENSIONS, (typeof DIMENSIONS)[keyof typeof DIMENSIONS]][]) {
     ratings[name] = (await query(ratingSql(dimension))).map(toRatingRow);
@@ -226,6 +238,7 @@ async function buildReport(db: PoolClient, filter: StatisticsFilter): Promise<St
     replyRateByChannel: rateRows.map((r) => ({ channel: r.channel, surveyed: r.surveyed, replied: r.replied, replyRatePct: r.reply_rate_pct })),
     repliesByReplyChannel: replyChannels.map((r) => ({ channel: r.channel, replies: r.replies })),
     categoryMix: categories.map((r) => ({ category: r.category, replies: r.replies, sharePct: r.share_pct })),
+    itemAverages: items.map((r) => ({ item: r.item, replies: r.replies, averageRating: r.average_rating })),
     ratings,
   };
 }

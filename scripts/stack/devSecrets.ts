@@ -9,6 +9,8 @@ export interface DevSecrets {
   SENDGRID_INBOUND_SECRET: string;
   TECHNICIAN_TOKEN_SECRET: string;
   OPERATOR_ACCESS_TOKEN: string;
+  /** Signs the operator console's session cookies, so sessions outlive a restart. */
+  CONSOLE_COOKIE_SECRET: string;
   /** One key, `local-1`: rotate by putting a new `id:key` in front (see the README). */
   PAYLOAD_ENCRYPTION_KEYS: string;
 }
@@ -39,6 +41,7 @@ function fresh(): DevSecrets {
     SENDGRID_INBOUND_SECRET: randomBytes(16).toString('hex'),
     TECHNICIAN_TOKEN_SECRET: randomBytes(32).toString('hex'),
     OPERATOR_ACCESS_TOKEN: randomBytes(16).toString('hex'),
+    CONSOLE_COOKIE_SECRET: randomBytes(48).toString('base64'),
     PAYLOAD_ENCRYPTION_KEYS: `local-1:${randomBytes(32).toString('base64')}`,
   };
 }

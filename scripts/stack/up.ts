@@ -29,6 +29,8 @@ async function main() {
     CONTACT_HOURS_END: '24:00',
     // The Web UI's origin may call the payload codec from the browser.
     CODEC_CORS_ORIGINS: `http://localhost:${process.env.TEMPORAL_UI_PORT ?? '8233'}`,
+    // The console links each request's workflow into the local Web UI.
+    TEMPORAL_UI_URL: `http://localhost:${process.env.TEMPORAL_UI_PORT ?? '8233'}`,
     ...secrets,
     ...process.env,
     DATA_DIR: dataDir,
@@ -127,6 +129,7 @@ async function main() {
       `  Decoded payloads:  open ${codecEndpoint}/session${config.OPERATOR_ACCESS_TOKEN ? `?token=${config.OPERATOR_ACCESS_TOKEN}` : ''} once in the UI's browser`,
       `  Webhook server:    ${baseUrl}  (health: ${baseUrl}/health/ready)`,
       `  Statistics:        ${baseUrl}/stats${config.OPERATOR_ACCESS_TOKEN ? `?token=${config.OPERATOR_ACCESS_TOKEN}` : ''}`,
+      `  Operator console:  ${baseUrl}/console (add an operator first: npm run operators -- add --username NAME --name "NAME")`,
       `  Mode:              ${sandbox ? `sandbox (messages recorded in the outbox table${config.DEMO_SIMULATOR ? '; the simulator plays technicians and customers' : ''})` : 'live providers'}`,
       '  Ctrl-C stops everything.',
       '',

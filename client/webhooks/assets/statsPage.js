@@ -1,15 +1,21 @@
 // Draws the statistics page from /stats/data.json. Runs in the browser; Chart.js is the global
-// loaded from /assets/chart.js just before this script.
+// loaded from /assets/chart.js just before this script. Its words come from the page (the
+// #page-texts data block), in the page's language.
 (function () {
   'use strict';
 
-  var CATEGORY_LABELS = {
-    repeat_failure: 'Repeat failure',
-    usage_question: 'Usage question',
-    complaint: 'Complaint',
-    delighted: 'Delighted',
-    satisfied: 'Satisfied',
-  };
+  var T = JSON.parse(document.getElementById('page-texts').textContent);
+  var LOCALE = document.documentElement.lang === 'ko' ? 'ko-KR' : 'en-GB';
+
+  function say(name, vars) {
+    return (T[name] || name).replace(/\{(\w+)\}/g, function (_, key) {
+      return vars && vars[key] !== undefined ? String(vars[key]) : '';
+    });
+  }
+  function named(prefix, value) {
+    return T[prefix + value] || value;
+  }
+
   var CATEGORY_COLOURS = {
     repeat_failure: '#d9480f',
     usage_question: '#f0a202',
@@ -17,7 +23,6 @@
     delighted: '#2b8a3e',
     satisfied: '#4dabf7',
   };
-  var CHANNEL_LABELS = { voice: 'Phone call', sms: 'SMS', email: 'Email' };
 
   var params = new URLSearchParams(location.search);
   ['from', 'to', 'centre'].forEach(function (name) {
@@ -38,12 +43,42 @@
     return v === null || v === undefined ? '–' : v.toFixed(1) + '%';
   }
 
+  function itemTable(items) {
+    var body = document.querySelector('#item-averages tbody');
+    if (items.length === 0) {
+      var empty = document.createElement('tr');
+      var cell = document.createElement('td');
+      cell.colSpan = 3;
+      cell.textContent = say('noItems');
+      empty.appendChild(cell);
+      body.appendChild(empty);
+      return;
+    }
+    items.forEach(function (i) {
+      var row = document.createElement('tr');
+      row.dataset.item = i.item;
+      [named('item_', i.item), i.averageRating.toFixed(2), i.replies.toLocaleString(LOCALE)].forEach(function (value, index) {
+        var td = document.createElement('td');
+        td.textContent = value;
+        if (index > 0) td.className = 'num';
+        row.appendChild(td);
+      });
+      body.appendChild(row);
+    });
+  }
+
   function draw(report) {
     // Screenshots and tests need the final picture at once, not an animation's first frame.
     Chart.defaults.animation = false;
     Chart.defaults.maintainAspectRatio = false;
+    Chart.defaults.locale = LOCALE;
 
-    text('period', report.period.from + ' to ' + report.period.to + ' (exclusive, ' + report.period.timeZone + ') · ' + (report.centreId ? 'centre ' + report.centreId : 'all centres'));
+    text('period', say('period', {
+      from: report.period.from,
+      to: report.period.to,
+      zone: report.period.timeZone,
+      centre: report.centreId ? say('centreNamed', { id: report.centreId }) : say('allCentres'),
+    }));
     if (!params.get('from')) document.getElementById('from').value = report.period.from;
     if (!params.get('to')) document.getElementById('to').value = report.period.to;
     text('csat', pct(report.summary.csatPct));
@@ -54,7 +89,7 @@
     new Chart(document.getElementById('chart-category-mix'), {
       type: 'doughnut',
       data: {
-        labels: report.categoryMix.map(function (c) { return CATEGORY_LABELS[c.category] || c.category; }),
+        labels: report.categoryMix.map(function (c) { return named('cat_', c.category); }),
         datasets: [{
           data: report.categoryMix.map(function (c) { return c.replies; }),
           backgroundColor: report.categoryMix.map(function (c) { return CATEGORY_COLOURS[c.category] || '#868e96'; }),
@@ -66,18 +101,18 @@
     new Chart(document.getElementById('chart-reply-rate'), {
       type: 'bar',
       data: {
-        labels: report.replyRateByChannel.map(function (r) { return CHANNEL_LABELS[r.channel] || r.channel; }),
+        labels: report.replyRateByChannel.map(function (r) { return named('ch_', r.channel); }),
         datasets: [{
-          label: 'Reply rate %',
+          label: say('replyRatePct'),
           data: report.replyRateByChannel.map(function (r) { return r.replyRatePct; }),
           backgroundColor: '#2f6fdb',
         }],
       },
       options: {
-        scales: { y: { min: 0, max: 100, title: { display: true, text: '% of surveyed requests answered' } } },
+        scales: { y: { min: 0, max: 100, title: { display: true, text: say('replyRateAxis') } } },
         plugins: {
           legend: { display: false },
-          tooltip: { callbacks: { afterLabel: function (ctx) { var r = report.replyRateByChannel[ctx.dataIndex]; return r.replied + ' of ' + r.surveyed + ' requests'; } } },
+          tooltip: { callbacks: { afterLabel: function (ctx) { var r = report.replyRateByChannel[ctx.dataIndex]; return say('ofRequests', { replied: r.replied, surveyed: r.surveyed }); } } },
         },
       },
     });
@@ -88,7 +123,7 @@
       data: {
         labels: technicians.map(function (t) { return t.label; }),
         datasets: [{
-          label: 'Average rating',
+          label: say('averageRating'),
           data: technicians.map(function (t) { return t.averageRating; }),
           backgroundColor: '#7048e8',
         }],
@@ -106,7 +141,7 @@
       data: {
         labels: months.map(function (m) { return m.key; }),
         datasets: [{
-          label: 'CSAT %',
+          label: say('csatPct'),
           data: months.map(function (m) { return m.csatPct; }),
           borderColor: '#2b8a3e',
           backgroundColor: 'rgba(43, 138, 62, 0.15)',
@@ -117,6 +152,21 @@
       },
       options: { scales: { y: { min: 0, max: 100 } }, plugins: { legend: { display: false } } },
     });
+
+    var items = report.itemAverages || [];
+    new Chart(document.getElementById('chart-item-averages'), {
+      type: 'bar',
+      data: {
+        labels: items.map(function (i) { return named('item_', i.item); }),
+        datasets: [{
+          label: say('averageRating'),
+          data: items.map(function (i) { return i.averageRating; }),
+          backgroundColor: '#e8590c',
+        }],
+      },
+      options: { indexAxis: 'y', scales: { x: { min: 0, max: 5 } }, plugins: { legend: { display: false } } },
+    });
+    itemTable(items);
 
     window.__chartsReady = true;
   }
@@ -130,7 +180,7 @@
     })
     .then(draw)
     .catch(function (err) {
-      text('status', 'Could not load the statistics: ' + err.message);
+      text('status', say('loadFailed', { error: err.message }));
       text('period', '');
       window.__chartsError = err.message;
     });

@@ -6,16 +6,19 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Pool } from '../../../db/pool';
 import { statisticsReport } from '../../../db/queries/statistics';
-import { STATISTICS_PAGE } from './statisticsPage';
+import { pageLanguage } from '../pages/html';
+import { statisticsPage } from './statisticsPage';
 import { describeIssues } from './zodErrors';
 
 export interface StatisticsRouteOptions {
   pool: Pool;
-  /** When set, /stats and its data need `Authorization: Bearer <token>` or `?token=<token>`. */
+  /** When set, /stats and its data need `Authorization: Bearer <token>`, `?token=<token>` or a signed-in console operator. */
   accessToken?: string;
   /** The zone report dates and months are read in. */
   timeZone?: string;
   clock?: () => Date;
+  /** Whether the request carries a live operator console session (the cookie header), which opens the page without the token. */
+  signedInOperator?: (cookieHeader: string | undefined) => Promise<boolean>;
 }
 
 // Served from the installed package: the page works offline and loads nothing from a CDN. The
@@ -28,11 +31,12 @@ const query = z.object({
   to: z.iso.date('to must be a date written YYYY-MM-DD').optional(),
   centre: z.string().trim().min(1).max(200).optional(),
   token: z.string().optional(),
+  lang: z.enum(['ko', 'en'], 'lang must be ko or en').optional(),
 });
 
 /** The statistics page with its charts (KR paragraphs 63-64) and the report it draws, as JSON. */
 export const statisticsRoutes =
-  ({ pool, accessToken, timeZone = 'UTC', clock = () => new Date() }: StatisticsRouteOptions): FastifyPluginAsync =>
+  ({ pool, accessToken, timeZone = 'UTC', clock = () => new Date(), signedInOperator }: StatisticsRouteOptions): FastifyPluginAsync =>
   async (app) => {
     const asset = (body: Buffer) => async (_req: FastifyRequest, reply: FastifyReply) =>
       reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(body);
@@ -43,7 +47,7 @@ export const statisticsRoutes =
       guarded.addHook('onRequest', async (req, reply) => {
         // The token may sit in the URL, so it must not leak to other sites through the Referer.
         reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
-        if (accessToken && !presentsToken(req, accessToken)) {
+        if (accessToken && !presentsToken(req, accessToken) && !(await signedInOperator?.(req.headers.cookie))) {
           return reply.code(401).header('www-authenticate', 'Bearer realm="statistics"').send({ error: 'a valid access token is required' });
         }
       });
@@ -51,10 +55,12 @@ export const statisticsRoutes =
       guarded.get('/stats', async (req, reply) => {
         const parsed = query.safeParse(req.query);
         if (!parsed.success) return reply.code(400).type('text/plain; charset=utf-8').send(describeIssues(parsed.error));
+        // Korean unless ?lang= or the browser asks for English, as on every page.
+        const language = pageLanguage(parsed.data, undefined, req.headers['accept-language']);
         return reply
           .type('text/html; charset=utf-8')
           .header('content-security-policy', "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-          .send(STATISTICS_PAGE);
+          .send(statisticsPage(language, switchLanguageUrl(req.url, language === 'ko' ? 'en' : 'ko')));
       });
 
       guarded.get('/stats/data.json', async (req, reply) => {
@@ -66,6 +72,13 @@ export const statisticsRoutes =
       });
     });
   };
+
+/** The same page in the other language, with the same filters (and token, if it came in the address). */
+function switchLanguageUrl(url: string, language: 'ko' | 'en'): string {
+  const switched = new URL(url, 'http://stats.invalid');
+  switched.searchParams.set('lang', language);
+  return `${switched.pathname}${switched.search}`;
+}
 
 function presentsToken(req: FastifyRequest, expected: string): boolean {
   const header = req.headers.authorization;

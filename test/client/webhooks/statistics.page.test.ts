@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPool } from '../../support/db';
 import { seedStatisticsScenario } from '../../db/queries/statisticsScenario';
@@ -42,10 +42,17 @@ const CHARTS = {
   'chart-reply-rate': ['#2f6fdb'],
   'chart-technician-rating': ['#7048e8'],
   'chart-csat-month': ['#2b8a3e'],
+  'chart-item-averages': ['#e8590c'],
 };
 
+/** The per-item table as a person reads it: item, average, how many answers rated it. */
+function itemRows(page: Page): Promise<string[][]> {
+  type Row = { children: ArrayLike<{ textContent: string | null }> };
+  return page.$$eval('#item-averages tbody tr', (rows) => (rows as unknown as Row[]).map((r) => Array.from(r.children).map((c) => c.textContent ?? '')));
+}
+
 describe('statistics page', () => {
-  it('renders the four charts with data in headless Chromium', async () => {
+  it('renders the five charts with data in headless Chromium', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const requests: string[] = [];
     page.on('request', (req) => requests.push(req.url()));
@@ -84,6 +91,12 @@ describe('statistics page', () => {
     }
 
     expect(await page.textContent('#csat')).toBe('40.0%');
+    expect(await page.textContent('h1')).toBe('Satisfaction statistics');
+    expect(await itemRows(page)).toEqual([
+      ["Technician's kindness", '3.33', '3'],
+      ['Punctuality', '2.50', '2'],
+      ['Overall satisfaction', '3.00', '5'],
+    ]);
     expect(await page.textContent('#reply-rate')).toBe('75.0%');
     // Everything the page loaded came from this server: no CDN.
     expect(requests.every((url) => url.startsWith(baseUrl))).toBe(true);
@@ -93,6 +106,26 @@ describe('statistics page', () => {
     const file = path.join(dir, 'stats.png');
     await page.screenshot({ path: file, fullPage: true });
     console.log(`statistics page screenshot: ${file}`);
+    await page.close();
+  });
+
+  it('speaks Korean when asked, keeping the filters across the language switch', async () => {
+    const page = await browser.newPage({ locale: 'ko-KR', extraHTTPHeaders: { 'accept-language': 'ko-KR,ko;q=0.9' } });
+    await page.goto(`${baseUrl}/stats?from=2026-11-01&to=2027-01-01&centre=${centreId}&token=${TOKEN}`);
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__chartsReady, null, { timeout: 15_000 });
+    expect(await page.getAttribute('html', 'lang')).toBe('ko');
+    expect(await page.textContent('h1')).toBe('만족도 통계');
+    expect(await page.textContent('#period')).toBe(`2026-11-01 ~ 2027-01-01 (종료일 미포함, Asia/Seoul) · 센터 ${centreId}`);
+    expect(await itemRows(page)).toEqual([
+      ['기사 친절도', '3.33', '3'],
+      ['약속 시간 준수', '2.50', '2'],
+      ['전반적 만족도', '3.00', '5'],
+    ]);
+    await Promise.all([page.waitForNavigation(), page.click('#language-switch')]);
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__chartsReady, null, { timeout: 15_000 });
+    expect(await page.textContent('h1')).toBe('Satisfaction statistics');
+    expect(new URL(page.url()).searchParams.get('centre')).toBe(centreId);
+    expect(await page.textContent('#csat')).toBe('40.0%');
     await page.close();
   });
 

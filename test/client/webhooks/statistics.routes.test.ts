@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPool } from '../../support/db';
 import { seedStatisticsScenario } from '../../db/queries/statisticsScenario';
 import { buildTestServerWithoutTemporal } from './webhookApp';
+import { ConsoleVisitor, seedOperator } from './console/consoleSupport';
 
 const pool = testPool();
 let scenario: Awaited<ReturnType<typeof seedStatisticsScenario>>;
@@ -28,6 +29,16 @@ describe('statistics routes', () => {
     }
     const wrongHeader = await app.inject({ url: dataUrl(), headers: { authorization: 'Bearer wrong' } });
     expect(wrongHeader.statusCode).toBe(401);
+  });
+
+  it('lets an operator signed in to the console in without the token, and nobody once they sign out', async () => {
+    const op = await seedOperator(pool);
+    const visitor = new ConsoleVisitor(app);
+    await visitor.signIn(op.username);
+    expect((await visitor.get(dataUrl())).statusCode).toBe(200);
+    expect((await visitor.get('/stats?lang=en')).statusCode).toBe(200);
+    await visitor.post('/console/logout', { _csrf: await visitor.csrfOf('/console/tasks') });
+    expect((await visitor.get(dataUrl())).statusCode).toBe(401);
   });
 
   it('accepts the token as a Bearer header', async () => {

@@ -63,6 +63,12 @@ describe('statisticsReport', () => {
     const whole = { replies: 6, ratedReplies: 5, averageRating: 3, csatPct: 40, items: { kindness: 3.33, overall: 3, punctuality: 2.5 } };
     expect(report.ratings.byCentre).toEqual([{ key: scenario.network.centreId, label: 'Gangnam Service Centre', ...whole }]);
     expect(report.ratings.byProductField).toEqual([{ key: scenario.network.field, label: 'Refrigerator', ...whole }]);
+    // Per graded item over the whole period, in the survey's order, each with how many answers rated it.
+    expect(report.itemAverages).toEqual([
+      { item: 'kindness', replies: 3, averageRating: 3.33 },
+      { item: 'punctuality', replies: 2, averageRating: 2.5 },
+      { item: 'overall', replies: 5, averageRating: 3 },
+    ]);
   });
 
   it('groups months in the report time zone', () => {
@@ -98,5 +104,6 @@ describe('statisticsReport', () => {
     expect(empty.categoryMix.every((c) => c.replies === 0 && c.sharePct === null)).toBe(true);
     expect(empty.replyRateByChannel).toEqual([]);
     expect(empty.ratings.byMonth).toEqual([]);
+    expect(empty.itemAverages).toEqual([]);
   });
 });
