@@ -57,12 +57,21 @@ export type Assignment =
  * delivered like any inbox row (by the caller, or the relay if Temporal does not answer).
  */
 export async function assignUnmatchedMessage(pool: Pool, input: { inboxId: number; requestId: string; username: string }): Promise<Assignment> {
-  const { rowCount } = await pool.query(
-    `UPDATE inbox SET request_id = $2, status = 'pending', assigned_by = $3, assigned_at = now(), next_attempt_at = now(), last_error = NULL
-      WHERE id = $1 AND status = 'unmatched' AND request_id IS NULL AND EXISTS (SELECT 1 FROM service_requests WHERE id = $2)`,
+  // The message's match_reply task (an SMS reply with several open surveys) is settled by the
+  // same statement: the assignment is its answer.
+  const { rows: assigned } = await pool.query(
+    `WITH assigned AS (
+       UPDATE inbox SET request_id = $2, status = 'pending', assigned_by = $3, assigned_at = now(), next_attempt_at = now(), last_error = NULL
+        WHERE id = $1 AND status = 'unmatched' AND request_id IS NULL AND EXISTS (SELECT 1 FROM service_requests WHERE id = $2)
+        RETURNING id),
+     settled AS (
+       UPDATE agent_tasks SET status = 'closed', assignee = COALESCE(assignee, $3), taken_at = COALESCE(taken_at, now()),
+              resolution = 'assigned in the console to request ' || $2::text, closed_at = now()
+        WHERE inbox_id IN (SELECT id FROM assigned) AND status <> 'closed')
+     SELECT id FROM assigned`,
     [input.inboxId, input.requestId, input.username],
   );
-  if (rowCount === 1) return { outcome: 'assigned' };
+  if (assigned.length === 1) return { outcome: 'assigned' };
   const { rows } = await pool.query(`SELECT request_id, assigned_by, status FROM inbox WHERE id = $1`, [input.inboxId]);
   if (!rows[0]) return { outcome: 'not_found' };
   if (rows[0].status !== 'unmatched') return { outcome: 'not_unmatched', requestId: rows[0].request_id, assignedBy: rows[0].assigned_by };

@@ -5,8 +5,12 @@ import { logPersonalDataAccess } from './consoleAccessLog';
 /** What an agent sees of a task in the console: the customer's contact details and their reply. */
 export interface TaskCase {
   task: AgentTask;
-  customer: { id: string; name: string; email: string | null; mobile: string | null; language: string };
-  request: { productField: string; faultDescription: string; status: string; workflowId: string };
+  /**
+   * Null for a task about an inbound event no request could be matched to (an SMS reply with
+   * several open surveys, a caller nobody knows): its summary and the unmatched messages say more.
+   */
+  customer: { id: string; name: string; email: string | null; mobile: string | null; language: string } | null;
+  request: { productField: string; faultDescription: string; status: string; workflowId: string } | null;
   /** The reply the task is about (the one under review, else the request's latest). */
   reply: { id: number; channel: string; rating: number | null; text: string | null; category: string; receivedAt: Date; items: Record<string, number> } | null;
   notes: TaskNote[];
@@ -26,6 +30,11 @@ export async function openTaskCase(pool: Pool, input: { taskId: number; username
   const task = await getTask(pool, input.taskId);
   if (!task) return undefined;
   return inTransaction(pool, async (db) => {
+    if (task.requestId === null) {
+      // The summary may name the caller's number: reading it is logged like contact details.
+      await logPersonalDataAccess(db, [{ username: input.username, what: 'task_contact', inboxId: task.inboxId }]);
+      return { task, customer: null, request: null, reply: null, notes: await notesOf(db, input.taskId) };
+    }
     const { rows } = await db.query(
       `SELECT c.id, c.name, c.email, c.mobile, c.language, r.product_field, r.fault_description, r.status, r.workflow_id
          FROM service_requests r JOIN customers c ON c.id = r.customer_id WHERE r.id = $1`,

@@ -19,11 +19,11 @@ export function taskListBody(lang: PageLanguage, tz: string, tasks: AgentTask[],
     `<a href="/console/tasks/${t.id}">${t.id}</a>`,
     e(ctOf(lang, 'status', t.status)),
     e(t.kind),
-    e(t.centreId),
+    e(t.centreId ?? ''),
     e(consoleTime(t.createdAt, lang, tz)),
     e(t.assignee ?? ''),
     e(listSummary(t)),
-    `<a href="/console/requests/${e(t.requestId)}">${e(t.requestId.slice(0, 8))}</a>`,
+    t.requestId === null ? `<a href="/console/inbox">${e(ct(lang, 'navInbox'))}</a>` : `<a href="/console/requests/${e(t.requestId)}">${e(t.requestId.slice(0, 8))}</a>`,
   ]);
   const headers = ['colId', 'colStatus', 'colKind', 'colCentre', 'colCreated', 'colAssignee', 'colSummary', 'colRequest'] as const;
   return `<p>${filters}</p>${centreForm}${table(headers.map((h) => ct(lang, h)), rows, ct(lang, 'tasksEmpty'))}`;
@@ -41,15 +41,22 @@ function listSummary(t: AgentTask): string {
 export function taskCaseBody(lang: PageLanguage, tz: string, c: TaskCase, viewer: ConsoleViewer & { username: string }, temporalLink: string): string {
   const { task, customer, request, reply } = c;
   const dl = (pairs: [string, string][]) => `<dl>${pairs.map(([k, v]) => `<dt>${e(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
-  const requestSection = `<section aria-labelledby="req"><h2 id="req">${e(ct(lang, 'requestSection'))}</h2>${dl([
+  const statusLine = `${e(ctOf(lang, 'status', task.status))}${task.assignee ? ` · ${e(task.assignee)}` : ''}`;
+  const requestSection = !request || !customer || task.requestId === null
+    ? `<section aria-labelledby="req"><h2 id="req">${e(ct(lang, 'requestSection'))}</h2>${dl([
+        [ct(lang, 'colRequest'), `<a href="/console/inbox">${e(ct(lang, 'navInbox'))}</a>`],
+        [ct(lang, 'taskStatus'), statusLine],
+        [ct(lang, 'colSummary'), `<span class="pre">${e(task.summary)}</span>`],
+      ])}</section>`
+    : `<section aria-labelledby="req"><h2 id="req">${e(ct(lang, 'requestSection'))}</h2>${dl([
     [ct(lang, 'colRequest'), `<a href="/console/requests/${e(task.requestId)}">${e(task.requestId)}</a>`],
     [ct(lang, 'product'), e(request.productField)],
     [ct(lang, 'fault'), `<span class="pre">${e(request.faultDescription)}</span>`],
     [ct(lang, 'requestStatus'), e(request.status)],
-    [ct(lang, 'taskStatus'), `${e(ctOf(lang, 'status', task.status))}${task.assignee ? ` · ${e(task.assignee)}` : ''}`],
+    [ct(lang, 'taskStatus'), statusLine],
     [ct(lang, 'colSummary'), `<span class="pre">${e(task.summary)}</span>`],
   ])}<p><a href="${e(temporalLink)}" rel="noreferrer" target="_blank">${e(ct(lang, 'temporalLink'))}</a> · <a href="/console/customers/${encodeURIComponent(customer.id)}/consent">${e(ct(lang, 'consentLink'))}</a></p></section>`;
-  const customerSection = `<section aria-labelledby="cust"><h2 id="cust">${e(ct(lang, 'customerSection'))}</h2>${dl([
+  const customerSection = !customer ? '' : `<section aria-labelledby="cust"><h2 id="cust">${e(ct(lang, 'customerSection'))}</h2>${dl([
     [ct(lang, 'customerName'), e(customer.name)],
     [ct(lang, 'customerEmail'), customer.email ? `<a href="mailto:${e(customer.email)}">${e(customer.email)}</a>` : ''],
     [ct(lang, 'customerMobile'), customer.mobile ? `<a href="tel:${e(customer.mobile)}">${e(customer.mobile)}</a>` : ''],

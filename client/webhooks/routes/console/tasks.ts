@@ -36,7 +36,7 @@ export const taskRoutes =
       const operator = req.operator!;
       const found = taskId === undefined ? undefined : await openTaskCase(pool, { taskId, username: operator.username });
       if (!found) return ctx.render(req, reply, 404, { language: lang, title: ct(lang, 'notFound'), active: 'tasks' }, '');
-      const body = taskCaseBody(lang, tz, found, { ...operator, username: operator.username }, temporalUiLink(settings, found.request.workflowId));
+      const body = taskCaseBody(lang, tz, found, { ...operator, username: operator.username }, found.request ? temporalUiLink(settings, found.request.workflowId) : '');
       return ctx.render(req, reply, status, { language: lang, title: ct(lang, 'taskTitle', { id: found.task.id, kind: found.task.kind }), active: 'tasks', flash: error ? { kind: 'error', message: error } : undefined }, body);
     }
 

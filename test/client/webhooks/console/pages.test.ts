@@ -135,6 +135,30 @@ describe('console: unmatched messages', () => {
     expect((await pool.query('SELECT late, text FROM survey_replies WHERE request_id = $1', [req.requestId])).rows).toEqual([{ late: true, text: '2 still broken' }]);
   });
 
+  it('a reply the webhook could not match to one request (a match_reply task) is shown without a request, and assigning it settles the task', async () => {
+    const { visitor, username } = await signedIn();
+    const sms = await unmatchedSms('4 #999999');
+    const task = await pool.query(
+      `INSERT INTO agent_tasks (kind, inbox_id, summary) VALUES ('match_reply', $1, 'SMS reply from +821012345678 with several open surveys and an unknown code 999999') RETURNING id`,
+      [sms.id],
+    );
+    const taskId = Number(task.rows[0].id);
+    const list = await visitor.get('/console/tasks');
+    expect(list.body).toContain(`href="/console/tasks/${taskId}"`);
+    const page = await visitor.get(`/console/tasks/${taskId}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('unknown code 999999');
+    expect(page.body).toContain('href="/console/inbox"');
+    expect((await pool.query(`SELECT what FROM personal_data_access_log WHERE inbox_id = $1 AND username = $2`, [sms.id, username])).rows).toEqual([{ what: 'task_contact' }]);
+
+    const req = await seedRequest(pool, { closed: true });
+    const csrf = await visitor.csrfOf('/console/inbox');
+    expect((await visitor.post(`/console/inbox/${sms.id}/assign`, { _csrf: csrf, requestId: req.requestId })).statusCode).toBe(303);
+    expect((await pool.query('SELECT status, assignee, resolution FROM agent_tasks WHERE id = $1', [taskId])).rows).toEqual([
+      { status: 'closed', assignee: username, resolution: `assigned in the console to request ${req.requestId}` },
+    ]);
+  });
+
   it('while Temporal does not answer, an assigned message stays pending for the relay', async () => {
     const { visitor } = await signedIn();
     const sms = await unmatchedSms();
