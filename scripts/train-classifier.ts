@@ -24,7 +24,7 @@ import { compileModel, logJoint, type TrainedReplyModel } from '../domain/classi
 export const CORPUS_FILES = ['../data/replies/corpus.jsonl', '../data/replies/agent-labels.jsonl'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
 export const MODEL_FILE = fileURLToPath(new URL('../domain/classification/model/reply-model.json', import.meta.url));
 
-const ALPHAS = [0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.5, 1];
+const ALPHAS = [0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.5, 1];
 const TEMPERATURES = [1, 2, 4, 6, 8, 12, 16, 24, 32];
 const RULE_BONUSES = [0, 0.5, 1, 1.5, 2, 3];
 const FOLDS = 5;
