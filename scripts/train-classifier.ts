@@ -4,6 +4,7 @@
  * the same file, byte for byte (a test retrains and compares).
  *
  *   npm run train:classifier
+ *   npm run train:classifier -- --misses   also list the cross-validation mistakes (train + dev only)
  *
  * Only the train and dev splits are read; the test split is filtered out before anything. The
  * smoothing, the temperature and the bonus for the rules' verdict are chosen by 5-fold
@@ -109,6 +110,8 @@ export interface CrossValidation {
   readonly logLoss: number;
   /** Accuracy per language of the chosen settings. */
   readonly byLanguage: Readonly<Record<string, number>>;
+  /** The train/dev replies the chosen settings got wrong out of fold: the material for error analysis. */
+  readonly misses: readonly { readonly reply: LabelledReply; readonly predicted: string; readonly signals: readonly string[] }[];
 }
 
 /**
@@ -137,6 +140,7 @@ export function crossValidate(examples: readonly Example[]): CrossValidation {
         let correct = 0;
         let logLoss = 0;
         const languages: Record<string, { n: number; correct: number }> = {};
+        const misses: { reply: LabelledReply; predicted: string; signals: readonly string[] }[] = [];
         examples.forEach((e, i) => {
           const scores = raw[a]![i];
           const probabilities = scores
@@ -146,6 +150,7 @@ export function crossValidate(examples: readonly Example[]): CrossValidation {
           for (let c = 1; c < probabilities.length; c++) if (probabilities[c]! > probabilities[predicted]!) predicted = c;
           const hit = predicted === e.label;
           if (hit) correct++;
+          else misses.push({ reply: e.reply, predicted: REPLY_CATEGORIES[predicted]!, signals: e.reading.signals });
           logLoss -= Math.log(Math.max(probabilities[e.label]!, 1e-6));
           const language = (languages[languageOf(e.reading.cleanedText)] ??= { n: 0, correct: 0 });
           language.n++;
@@ -155,7 +160,7 @@ export function crossValidate(examples: readonly Example[]): CrossValidation {
         logLoss /= examples.length;
         if (!best || accuracy > best.accuracy + 1e-9 || (Math.abs(accuracy - best.accuracy) < 1e-9 && logLoss < best.logLoss - 1e-9)) {
           const byLanguage = Object.fromEntries(Object.entries(languages).map(([l, s]) => [l, s.correct / s.n]));
-          best = { settings, accuracy, logLoss, byLanguage };
+          best = { settings, accuracy, logLoss, byLanguage, misses };
         }
       }
     }
@@ -196,4 +201,10 @@ if (invokedDirectly) {
       `${cv.accuracy.toFixed(3)} (${languages}); smoothing ${model.alpha}, temperature ${model.temperature}, rule bonus ${model.ruleBonus}. ` +
       `Wrote ${MODEL_FILE}.`,
   );
+  // --misses: the out-of-fold mistakes on train + dev, for error analysis (never the test split).
+  if (process.argv.includes('--misses')) {
+    for (const { reply, predicted, signals } of cv.misses) {
+      console.log(`${reply.id}\texpected ${reply.expected}\tgot ${predicted}\t${JSON.stringify(reply.text.slice(0, 120))}\t[${signals.join(', ')}]`);
+    }
+  }
 }
