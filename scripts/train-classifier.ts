@@ -25,10 +25,12 @@ import { compileModel, logJoint, type TrainedReplyModel } from '../domain/classi
 export const CORPUS_FILES = ['../data/replies/corpus.jsonl', '../data/replies/agent-labels.jsonl'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
 export const MODEL_FILE = fileURLToPath(new URL('../domain/classification/model/reply-model.json', import.meta.url));
 
-const ALPHAS = [0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.5, 1];
-const TEMPERATURES = [1, 2, 4, 6, 8, 12, 16, 24, 32];
-const RULE_BONUSES = [0, 0.5, 1, 1.5, 2, 3];
+const ALPHAS = [0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.5, 1];
+const TEMPERATURES = [1, 1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64];
+/** The rules' bonus in log-joint units (before the temperature divides the scores). */
+const RULE_BONUSES = [0, 2, 4, 8, 12, 16, 24, 32, 48, 64];
 const FOLDS = 5;
+const round = (n: number): number => Math.round(n * 10_000) / 10_000;
 
 /** Every labelled reply, in file order; a file that does not exist yet (no agent labels) is skipped. */
 export function loadCorpus(files: readonly string[] = CORPUS_FILES): LabelledReply[] {
@@ -110,14 +112,25 @@ export interface CrossValidation {
   readonly logLoss: number;
   /** Accuracy per language of the chosen settings. */
   readonly byLanguage: Readonly<Record<string, number>>;
+  /** How the confidence splits the replies at the default review threshold: share below it, accuracy on each side. */
+  readonly review: { readonly threshold: number; readonly shareBelow: number; readonly accuracyBelow: number; readonly accuracyAbove: number };
   /** The train/dev replies the chosen settings got wrong out of fold: the material for error analysis. */
   readonly misses: readonly { readonly reply: LabelledReply; readonly predicted: string; readonly signals: readonly string[] }[];
 }
 
+interface Scored {
+  readonly predicted: number;
+  readonly probabilities: readonly number[];
+}
+
+/** The default CLASSIFIER_REVIEW_THRESHOLD, for the calibration figure the trainer prints. */
+const REVIEW_THRESHOLD = 0.6;
+
 /**
- * 5-fold cross-validation over train + dev: every reply is scored by a model that did not see it,
- * for every smoothing, temperature and rule bonus; the best accuracy wins, ties go to the better
- * calibrated confidence (log loss).
+ * 5-fold cross-validation over train + dev: every reply is scored by a model that did not see it.
+ * The decision (smoothing, and the rules' bonus in log-joint units, which with the temperature
+ * sets the argmax) is chosen for accuracy; the temperature is then chosen for the best calibrated
+ * confidence (log loss), which leaves every decision as it was.
  */
 export function crossValidate(examples: readonly Example[]): CrossValidation {
   // raw[a][i]: log-joint scores of example i under smoothing ALPHAS[a], from the model without its fold.
@@ -132,40 +145,62 @@ export function crossValidate(examples: readonly Example[]): CrossValidation {
       });
     });
   }
-  let best: CrossValidation | undefined;
-  ALPHAS.forEach((alpha, a) => {
-    for (const temperature of TEMPERATURES) {
-      for (const ruleBonus of RULE_BONUSES) {
-        const settings = { alpha, temperature, ruleBonus };
-        let correct = 0;
-        let logLoss = 0;
-        const languages: Record<string, { n: number; correct: number }> = {};
-        const misses: { reply: LabelledReply; predicted: string; signals: readonly string[] }[] = [];
-        examples.forEach((e, i) => {
-          const scores = raw[a]![i];
-          const probabilities = scores
-            ? categoryProbabilities(e.reading, scores, settings)
-            : REPLY_CATEGORIES.map((c) => (c === decideWithoutModel(e.reading)!.category ? 1 : 0));
-          let predicted = 0;
-          for (let c = 1; c < probabilities.length; c++) if (probabilities[c]! > probabilities[predicted]!) predicted = c;
-          const hit = predicted === e.label;
-          if (hit) correct++;
-          else misses.push({ reply: e.reply, predicted: REPLY_CATEGORIES[predicted]!, signals: e.reading.signals });
-          logLoss -= Math.log(Math.max(probabilities[e.label]!, 1e-6));
-          const language = (languages[languageOf(e.reading.cleanedText)] ??= { n: 0, correct: 0 });
-          language.n++;
-          if (hit) language.correct++;
-        });
-        const accuracy = correct / examples.length;
-        logLoss /= examples.length;
-        if (!best || accuracy > best.accuracy + 1e-9 || (Math.abs(accuracy - best.accuracy) < 1e-9 && logLoss < best.logLoss - 1e-9)) {
-          const byLanguage = Object.fromEntries(Object.entries(languages).map(([l, s]) => [l, s.correct / s.n]));
-          best = { settings, accuracy, logLoss, byLanguage, misses };
-        }
-      }
+  const score = (a: number, settings: { temperature: number; ruleBonus: number }): Scored[] =>
+    examples.map((e, i) => {
+      const scores = raw[a]![i];
+      const probabilities = scores
+        ? categoryProbabilities(e.reading, scores, settings)
+        : REPLY_CATEGORIES.map((c) => (c === decideWithoutModel(e.reading)!.category ? 1 : 0));
+      let predicted = 0;
+      for (let c = 1; c < probabilities.length; c++) if (probabilities[c]! > probabilities[predicted]!) predicted = c;
+      return { predicted, probabilities };
+    });
+  const accuracyOf = (scored: readonly Scored[]) => scored.filter((s, i) => s.predicted === examples[i]!.label).length / examples.length;
+  const logLossOf = (scored: readonly Scored[]) =>
+    scored.reduce((sum, s, i) => sum - Math.log(Math.max(s.probabilities[examples[i]!.label]!, 1e-6)), 0) / examples.length;
+
+  let decision = { a: 0, bonus: 0, accuracy: -1 };
+  ALPHAS.forEach((_, a) => {
+    for (const bonus of RULE_BONUSES) {
+      const accuracy = accuracyOf(score(a, { temperature: 1, ruleBonus: bonus }));
+      if (accuracy > decision.accuracy + 1e-9) decision = { a, bonus, accuracy };
     }
   });
-  return best!;
+  let calibration = { temperature: 1, logLoss: Infinity };
+  for (const temperature of TEMPERATURES) {
+    const logLoss = logLossOf(score(decision.a, { temperature, ruleBonus: decision.bonus / temperature }));
+    if (logLoss < calibration.logLoss - 1e-9) calibration = { temperature, logLoss };
+  }
+  const settings = { alpha: ALPHAS[decision.a]!, temperature: calibration.temperature, ruleBonus: round(decision.bonus / calibration.temperature) };
+  const scored = score(decision.a, settings);
+
+  const languages: Record<string, { n: number; correct: number }> = {};
+  const misses: { reply: LabelledReply; predicted: string; signals: readonly string[] }[] = [];
+  const sides = { below: { n: 0, correct: 0 }, above: { n: 0, correct: 0 } };
+  scored.forEach((s, i) => {
+    const e = examples[i]!;
+    const hit = s.predicted === e.label;
+    if (!hit) misses.push({ reply: e.reply, predicted: REPLY_CATEGORIES[s.predicted]!, signals: e.reading.signals });
+    const language = (languages[languageOf(e.reading.cleanedText)] ??= { n: 0, correct: 0 });
+    language.n++;
+    if (hit) language.correct++;
+    const side = s.probabilities[s.predicted]! < REVIEW_THRESHOLD ? sides.below : sides.above;
+    side.n++;
+    if (hit) side.correct++;
+  });
+  return {
+    settings,
+    accuracy: accuracyOf(scored),
+    logLoss: logLossOf(scored),
+    byLanguage: Object.fromEntries(Object.entries(languages).map(([l, s]) => [l, s.correct / s.n])),
+    review: {
+      threshold: REVIEW_THRESHOLD,
+      shareBelow: sides.below.n / examples.length,
+      accuracyBelow: sides.below.correct / Math.max(sides.below.n, 1),
+      accuracyAbove: sides.above.correct / Math.max(sides.above.n, 1),
+    },
+    misses,
+  };
 }
 
 export interface TrainingResult {
@@ -199,6 +234,8 @@ if (invokedDirectly) {
   console.log(
     `Trained on ${model.trainedOn.replies} replies (train + dev of ${corpus.length}); ${FOLDS}-fold cross-validated accuracy ` +
       `${cv.accuracy.toFixed(3)} (${languages}); smoothing ${model.alpha}, temperature ${model.temperature}, rule bonus ${model.ruleBonus}. ` +
+      `Confidence below ${cv.review.threshold}: ${(cv.review.shareBelow * 100).toFixed(1)} % of replies, ${cv.review.accuracyBelow.toFixed(3)} correct ` +
+      `(above: ${cv.review.accuracyAbove.toFixed(3)}). ` +
       `Wrote ${MODEL_FILE}.`,
   );
   // --misses: the out-of-fold mistakes on train + dev, for error analysis (never the test split).

@@ -187,6 +187,13 @@ export const EN_LEXICON: LexiconEntry[] = [
     'could-be-better': anyOf('could (?:have been|be) better', 'not what i (?:expect|expected|paid for)', 'below (?:par|average|expectations)',
       'not (?:great|the best)', 'should have (?:called|told|explained|cleaned|warned)'),
     'on-phone': `on (?:his|her|their) (?:phone|mobile)`,
+    // Refusing to come back: "won't use you again", "taking my business elsewhere", "calling someone else next time".
+    'not-coming-back': anyOf(
+      `(?:will|would|am|i am|are|we are) (?:not|never)(?: be)? (?:use|using|call|calling|hire|hiring|book|booking|recommend|recommending|come|coming)(?: (?:you|you guys|your company|this company|this service|them|back))?(?: again| back)`,
+      `never (?:use|using|call|calling|hire|hiring|book|booking) (?:you|you guys|your company|this company|this service|them)(?: again)?`,
+      `(?:taking|take) (?:my|our) business elsewhere`, `(?:go|going|look|looking|try|trying) elsewhere`,
+      `(?:call|calling|use|using|switch|switching to|go with|going with) (?:someone|somebody|another company|a different company|another firm|a competitor)(?: else)?`,
+      `(?:you have|you've|you) lost (?:a|my|our) (?:customer|business)`, `last time i (?:use|call|book)`),
     // Competence; longer than "no idea what" (a usage cue) so the technician's ignorance is not a question.
     'incompetent': anyOf('incompetent', 'inexperienced', 'clueless', 'out of (?:his|her|their) depth',
       `(?:had|has|have|with) no (?:idea|clue)(?: (?:what|how))?`,

@@ -138,6 +138,8 @@ export const KO_LEXICON: LexiconEntry[] = [
       `미리${S}(?:[가-힣]+${S})?(?:안${S}|없이|못${S})`, `(?:청소|정리|뒷정리)${S}(?:는|도|를)?${S}안`),
     'should-have': anyOf(`(?:해${S}주셨어야|하셨어야|했어야|주셨어야)`),
     // "다시는 안 부를게요" refuses to come back; "다시는 안 멈추네요" says the fault is gone (a fault verb follows).
+    // "다음엔 딴 데 부를게요", "다른 업체 알아볼게요": the customer will not come back.
+    'go-elsewhere': `(?:딴|다른)${S}(?:데|곳|업체|회사|센터|기사)(?:를|에|로|에서|서)?${S}(?:[가-힣]+${S})?(?:부를|부르|알아보|알아볼|맡기|맡길|갈|가야|이용|쓸|써야|불러|할게|할래)`,
     'never-again': `다시는${S}(?:안(?!${S}(?:멈|새|샙|샜|꺼|고장|떠|뜨|뜬|나요|나네|났|생기|생겨|끊|얼|울리))|이용|부르|부탁)`,
     // The honorific "-시-" on 모르다 puts the not-knowing on the technician, not the customer.
     'incompetent': `(?:잘|제대로|전혀|하나도|아무것도)${S}모르(?:시|셨|심|세)`,
