@@ -47,6 +47,10 @@ export interface RuleReading {
   readonly signals: string[];
 }
 
+const ADMIN_TOPIC = 'admin-topic';
+/** Question cues that only say "a question", not what about: an administrative topic overrides them. */
+const GENERIC_QUESTIONS: ReadonlySet<string> = new Set(['where', 'how-much', 'how-long', 'can-i', 'may-i', 'how-do-i']);
+
 /** With no words and no rating (an empty email), the customer at least answered: neutral, unsure. */
 const DEFAULT_CATEGORY: ReplyCategory = 'satisfied';
 
@@ -93,7 +97,12 @@ export function readReply(input: ReplyInput): RuleReading {
   const normalised = normalizeText(body);
   let modelText = normalised;
   const negatedCues: string[] = [];
-  for (const cue of findCues(normalised)) {
+  const cues = findCues(normalised);
+  // "포인트 확인은 어디서 하나요", "do I need to keep the receipt?": an administrative topic makes a
+  // generic question cue ("where", "can I") no usage question.
+  const adminTopic = cues.some((cue) => cue.id === ADMIN_TOPIC);
+  for (const found of cues) {
+    const cue = adminTopic && GENERIC_QUESTIONS.has(found.id) ? { ...found, category: null } : found;
     signals.push(cueSignal(cue));
     if (cue.negated) {
       negatedCues.push(cue.id);

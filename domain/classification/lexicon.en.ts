@@ -137,6 +137,11 @@ export const EN_LEXICON: LexiconEntry[] = [
       `(?:take|took|taken|taking) (?:off )?(?:his|her|their) (?:shoes|boots)(?: off)?`,
       `(?:wear|wore|worn|wearing|use|used|put on) (?:any )?(?:shoe covers|overshoes|boot covers|covers)`),
   }),
+  // Points, receipts, invoices, warranty, "who is this": not questions about using the machine (see classify.ts).
+  ...group('en', 'satisfied', { onNegation: 'keep' }, {
+    'admin-topic': anyOf('(?:reward )?points', 'receipts?', 'invoices?', 'warranty', 'guarantee', 'survey', 'who is this',
+      "who's this", 'what is this number', "what's this number", 'wrong number'),
+  }),
   ...group('en', 'usage_question', { onNegation: 'keep' }, {
     'how-do-i': `how (?:do|does|can|should|often|must)\\b(?! you expect)`,
     'how-long': `how (?:long|much|many)${gap(2)} (?:should|do|does|can|must|to|is it)`,

@@ -86,6 +86,12 @@ export const KO_LEXICON: LexiconEntry[] = [
     'works-well': anyOf(`잘${S}(?:돼|되|됩|됐|돌아|작동|나와|나오|나옵|쓰고|사용하고|얼|시원|마르|켜)`,
       `수리(?:가|는|도)?${S}(?:잘|완료|끝)`, '조용(?:해|하)'),
   }),
+  // Questions about points, receipts, warranty or who is texting are not questions about using the
+  // machine: they vote satisfied and silence the generic question cues (see classify.ts).
+  ...group('ko', 'satisfied', { onNegation: 'keep' }, {
+    'admin-topic': anyOf('포인트', '적립', '영수증', `세금${S}계산서`, '내역서', `수리${S}내역`, `보증${S}기간`, `무상${S}(?:수리|보증)${S}기간`,
+      `결제${S}(?:내역|영수증)`, `이${S}번호`, `무슨${S}문자`, `누구(?:세요|시죠|신가요|시지)`, '설문'),
+  }),
   ...group('ko', null, { onNegation: 'satisfied' }, {
     'trouble': anyOf('문제', '고장', '이상', '소리', '냄새'),
   }),

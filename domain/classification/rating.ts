@@ -9,7 +9,7 @@ export interface ExtractedRating {
 
 // A leading digit followed by a unit is a count or a time, not a score: "2 days later it broke",
 // "1시간 늦게", "3번째 고장".
-const UNIT = String.raw`(?:st|nd|rd|th|am|pm|h|hrs?|hours?|mins?|minutes?|days?|weeks?|months?|years?|times?|x|%|kg|cm|mm|°|일|주|시|분|번|개월|달|년|회|차|층|명|개|월|도|호|대)(?![a-z])`;
+const UNIT = String.raw`(?:st|nd|rd|th|am|pm|h|hrs?|secs?|seconds?|초|hours?|mins?|minutes?|days?|weeks?|months?|years?|times?|x|%|kg|cm|mm|°|일|주|시|분|번|개월|달|년|회|차|층|명|개|월|도|호|대)(?![a-z])`;
 const LEADING = new RegExp(
   String.raw`^\s*([1-5])(?!\d|[.,]\d)(?!\s*${UNIT})(?!\s*점\s*만점)(?:\s*(?:/\s*5|out of (?:5|five)|점|stars?|별))?\s*[-–—:.)\],!/]*\s*`,
   'iu',

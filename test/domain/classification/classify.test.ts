@@ -157,3 +157,23 @@ describe('classifyReply: general rule families', () => {
     ['친구한테 추천했어요', 'delighted'],
   ])('KO %j → %s (rules)', (text, expected) => expect(rules(text)).toBe(expected));
 });
+
+describe('classifyReply: rules added for real customers’ wording', () => {
+  it.each<[string, ReplyCategory]>([
+    ['에러 한 번도 안 떴어요', 'satisfied'],
+    ['이상한 소리 더는 안 나요', 'satisfied'],
+    ['다시는 안 부를게요', 'complaint'],
+    ['다음엔 딴 데 부를게요', 'complaint'],
+    ['다른 업체 알아볼게요', 'complaint'],
+    ["I won't be calling you again", 'complaint'],
+    ["I'll be taking my business elsewhere", 'complaint'],
+    ['next time I am calling someone else', 'complaint'],
+  ])('%j → %s (rules)', (text, expected) => expect(rules(text)).toBe(expected));
+
+  it.each<[string, ReplyCategory]>([
+    ['포인트 확인은 어디서 하나요', 'satisfied'],
+    ['do I need to keep the receipt for warranty?', 'satisfied'],
+    ['where can I buy replacement filters', 'usage_question'],
+    ['warranty 기간인데 또 고장났어요', 'repeat_failure'],
+  ])('an administrative topic is no usage question: %j → %s', (text, expected) => expect(sms(text)).toBe(expected));
+});
