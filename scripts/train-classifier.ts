@@ -129,7 +129,7 @@ const REVIEW_THRESHOLD = 0.6;
 /**
  * 5-fold cross-validation over train + dev: every reply is scored by a model that did not see it.
  * The decision (smoothing, and the rules' bonus in log-joint units, which with the temperature
- * sets the argmax) is chosen for accuracy; the temperature is then chosen for the best calibrated
+ * sets the argmax) is chosen for accuracy, with the one-standard-error rule for the smoothing; the temperature is then chosen for the best calibrated
  * confidence (log loss), which leaves every decision as it was.
  */
 export function crossValidate(examples: readonly Example[]): CrossValidation {
@@ -159,13 +159,20 @@ export function crossValidate(examples: readonly Example[]): CrossValidation {
   const logLossOf = (scored: readonly Scored[]) =>
     scored.reduce((sum, s, i) => sum - Math.log(Math.max(s.probabilities[examples[i]!.label]!, 1e-6)), 0) / examples.length;
 
-  let decision = { a: 0, bonus: 0, accuracy: -1 };
-  ALPHAS.forEach((_, a) => {
+  // The best rule bonus for each smoothing; then the one-standard-error rule: the most smoothed
+  // model whose accuracy is within one standard error of the best. Very light smoothing fits the
+  // corpus's own wording; replies written differently are better served by the smoother model.
+  const perAlpha = ALPHAS.map((_, a) => {
+    let best = { a, bonus: 0, accuracy: -1 };
     for (const bonus of RULE_BONUSES) {
       const accuracy = accuracyOf(score(a, { temperature: 1, ruleBonus: bonus }));
-      if (accuracy > decision.accuracy + 1e-9) decision = { a, bonus, accuracy };
+      if (accuracy > best.accuracy + 1e-9) best = { a, bonus, accuracy };
     }
+    return best;
   });
+  const top = Math.max(...perAlpha.map((d) => d.accuracy));
+  const standardError = Math.sqrt((top * (1 - top)) / examples.length);
+  const decision = perAlpha.filter((d) => d.accuracy >= top - standardError - 1e-9).at(-1)!;
   let calibration = { temperature: 1, logLoss: Infinity };
   for (const temperature of TEMPERATURES) {
     const logLoss = logLossOf(score(decision.a, { temperature, ruleBonus: decision.bonus / temperature }));
