@@ -48,6 +48,8 @@ export interface RuleReading {
 }
 
 const ADMIN_TOPIC = 'admin-topic';
+/** Cues that spell out a fault is over ("the leak has stopped"): their fault words are blanked for the model. */
+const RESOLVED_FAULT_CUES: ReadonlySet<string> = new Set(['fault-gone']);
 /** Question cues that only say "a question", not what about: an administrative topic overrides them. */
 const GENERIC_QUESTIONS: ReadonlySet<string> = new Set(['where', 'how-much', 'how-long', 'can-i', 'may-i', 'how-do-i']);
 
@@ -104,7 +106,8 @@ export function readReply(input: ReplyInput): RuleReading {
   for (const found of cues) {
     const cue = adminTopic && GENERIC_QUESTIONS.has(found.id) ? { ...found, category: null } : found;
     signals.push(cueSignal(cue));
-    if (cue.negated) {
+    // "the leak is gone" names the fault only to say it is over: for the model it is a negated fault.
+    if (cue.negated || RESOLVED_FAULT_CUES.has(cue.id)) {
       negatedCues.push(cue.id);
       modelText = `${modelText.slice(0, cue.start)}${' '.repeat(cue.end - cue.start)}${modelText.slice(cue.end)}`;
     }

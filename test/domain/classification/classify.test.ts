@@ -176,4 +176,11 @@ describe('classifyReply: rules added for real customers’ wording', () => {
     ['where can I buy replacement filters', 'usage_question'],
     ['warranty 기간인데 또 고장났어요', 'repeat_failure'],
   ])('an administrative topic is no usage question: %j → %s', (text, expected) => expect(sms(text)).toBe(expected));
+
+  it('reads a fault said to be over as a negated fault, blanked for the model', () => {
+    const reading = readReply({ channel: 'sms', text: 'the leak is gone' });
+    expect(reading.negatedCues).toContain('fault-gone');
+    expect(reading.modelText).not.toMatch(/leak/);
+    expect(sms('the leak is gone')).toBe('satisfied');
+  });
 });
