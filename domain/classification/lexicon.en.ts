@@ -113,6 +113,10 @@ export const EN_LEXICON: LexiconEntry[] = [
     // "repaired" but not the noun "repair": "the repair lasted a week" says nothing good.
     'fixed': anyOf('fix(?:ed|es)?', 'repaired', 'solv(?:e|ed)', 'resolv(?:e|ed)', 'sort(?:ed)?(?: out)?'),
     'working': anyOf('works?', 'working', 'worked'),
+    // A working state come back: "fridge is cold again", "dryer's drying again", "back to normal".
+    'working-again': anyOf(`${anyOf('works?', 'working', 'runs?', 'running', 'heats?(?: up)?', 'heating(?: up)?', 'cools?', 'cooling', 'cold',
+      'spins?', 'spinning', 'drains?', 'draining', 'dries', 'drying', 'freezes', 'freezing', 'turns on', 'keeps? cold', 'keeping cold',
+      'lights? up', 'washing', 'washes')}(?: properly| fine| normally| well)? again`, 'back to normal'),
     'working-well': `${anyOf('works?', 'working', 'running', 'runs')}${gap(2)} ${anyOf('fine', 'well', 'great', 'perfectly',
       'properly', 'again', 'now', 'ok', 'okay', 'normally', 'like new', 'as it should', 'smoothly')}`,
     'fault-gone': `${FAULT_NOUN}${plainGap(2)} (?:has |have |is |are |was )?(?:stopped|gone|disappeared|fixed|sorted|resolved|cleared|went away|vanished)`,

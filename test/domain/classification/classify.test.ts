@@ -177,6 +177,15 @@ describe('classifyReply: rules added for real customers’ wording', () => {
     ['warranty 기간인데 또 고장났어요', 'repeat_failure'],
   ])('an administrative topic is no usage question: %j → %s', (text, expected) => expect(sms(text)).toBe(expected));
 
+  it.each<[string, ReplyCategory]>([
+    ['fridge is cold again', 'satisfied'],
+    ['all back to normal now', 'satisfied'],
+    ['not cooling again', 'repeat_failure'],
+    ['다시 시원해졌어요', 'satisfied'],
+    ['아직 멀쩡해요', 'satisfied'],
+    ['또 안 시원해요', 'repeat_failure'],
+  ])('a working state come back is no recurrence: %j → %s (rules)', (text, expected) => expect(rules(text)).toBe(expected));
+
   it('reads a fault said to be over as a negated fault, blanked for the model', () => {
     const reading = readReply({ channel: 'sms', text: 'the leak is gone' });
     expect(reading.negatedCues).toContain('fault-gone');
