@@ -53,6 +53,9 @@ const RESOLVED_FAULT_CUES: ReadonlySet<string> = new Set(['fault-gone']);
 /** Question cues that only say "a question", not what about: an administrative topic overrides them. */
 const GENERIC_QUESTIONS: ReadonlySet<string> = new Set(['where', 'how-much', 'how-long', 'can-i', 'may-i', 'how-do-i']);
 
+/** Whether kindness or punctuality was scored 1-2. */
+const lowGradedItem = (items: GradedAnswers): boolean => [items.kindness, items.punctuality].some((score) => score !== undefined && score <= 2);
+
 /** With no words and no rating (an empty email), the customer at least answered: neutral, unsure. */
 const DEFAULT_CATEGORY: ReplyCategory = 'satisfied';
 
@@ -94,6 +97,11 @@ export function readReply(input: ReplyInput): RuleReading {
   if (items.fixed !== undefined && items.fixed <= 2) {
     votes.push('repeat_failure');
     signals.push('items:fixed-low->repeat_failure');
+  }
+  // A 1-2 for kindness or punctuality is a complaint about it ("Courtesy 4, on time 2").
+  if (lowGradedItem(items)) {
+    votes.push('complaint');
+    signals.push('items:service-low->complaint');
   }
 
   const normalised = normalizeText(body);
@@ -156,7 +164,13 @@ export interface ModelSettings {
 /** The probability of each category (REPLY_CATEGORIES order) once the rules are applied to the scores. */
 export function categoryProbabilities(reading: RuleReading, logJointScores: readonly number[], settings: ModelSettings): number[] {
   const scores = logJointScores.map((s, c) => s / settings.temperature + (REPLY_CATEGORIES[c] === reading.ruleCategory ? settings.ruleBonus : 0));
-  const floor = reading.rating === undefined ? REPLY_CATEGORIES.length - 1 : REPLY_CATEGORIES.indexOf(ratingCategory(reading.rating));
+  const floor = Math.min(
+    reading.rating === undefined ? REPLY_CATEGORIES.length - 1 : REPLY_CATEGORIES.indexOf(ratingCategory(reading.rating)),
+    // A 1-2 for kindness or punctuality is the customer's own verdict on that item, like a low rating;
+    // "Fixed: no" says the fault is not gone.
+    lowGradedItem(reading.items) ? REPLY_CATEGORIES.indexOf('complaint') : REPLY_CATEGORIES.length - 1,
+    reading.items.fixed !== undefined && reading.items.fixed <= 2 ? REPLY_CATEGORIES.indexOf('repeat_failure') : REPLY_CATEGORIES.length - 1,
+  );
   return softmax(scores.map((s, c) => (c <= floor ? s : -Infinity)));
 }
 

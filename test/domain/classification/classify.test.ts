@@ -193,3 +193,17 @@ describe('classifyReply: rules added for real customers’ wording', () => {
     expect(sms('the leak is gone')).toBe('satisfied');
   });
 });
+
+describe('classifyReply: graded items answered in words are the customer’s own verdict', () => {
+  it.each<[string, ReplyCategory]>([
+    ['친절: 4 / 약속 시간: 2 / 수리: 5', 'complaint'],
+    ['Courtesy 4, on time 2', 'complaint'],
+    ['친절 5 약속시간 5 수리 2', 'repeat_failure'],
+    ['Kindness: 5 / Punctuality: 3 / Fixed: no / Overall 4', 'repeat_failure'],
+    ['Kindness: 5 / Punctuality: 4 / Fixed: yes / Overall 4', 'satisfied'],
+  ])('%j → %s', (text, expected) => expect(sms(text)).toBe(expected));
+
+  it('reads "전반적으로" as the overall item', () => {
+    expect(classifyReply({ channel: 'sms', text: '친절도 2, 약속시간 1, 수리 3, 전반적으로 2' }).items).toEqual({ kindness: 2, punctuality: 1, fixed: 3, overall: 2 });
+  });
+});
