@@ -5,6 +5,10 @@
  *   npm run evaluate:classifier                 the test split
  *   npm run evaluate:classifier -- --split dev  the dev split (for tuning)
  *   npm run evaluate:classifier -- FILE.jsonl   every reply of another labelled file
+ *
+ * The replies it got wrong are listed for dev and other files; for the test split only their
+ * number (add --show-misses to see them), so looking at the figures never means looking at
+ * held-out replies while tuning.
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
@@ -101,7 +105,8 @@ function categoryScores(outcomes: readonly Outcome[]): CategoryScore[] {
   });
 }
 
-export function formatReport(report: EvaluationReport): string {
+/** The report as text; misses (the replies themselves) only when asked, never for the test split by default. */
+export function formatReport(report: EvaluationReport, options: { showMisses?: boolean } = {}): string {
   const out: string[] = [];
   const f = (n: number): string => n.toFixed(3);
   out.push(`Accuracy: ${f(report.accuracy)} (${report.correct}/${report.total})`, '');
@@ -118,7 +123,8 @@ export function formatReport(report: EvaluationReport): string {
   for (const [name, s] of Object.entries(report.slices).sort()) {
     out.push(row([name, String(s.total), String(s.correct), f(s.accuracy)]));
   }
-  out.push('', `Misses (${report.misses.length}):`);
+  out.push('', `Misses: ${report.misses.length}`);
+  if (!(options.showMisses ?? true)) return out.join('\n');
   for (const m of report.misses) {
     const text = m.text.replace(/\s+/g, ' ').slice(0, 70);
     out.push(`  ${m.id}  expected ${m.expected}, got ${m.actual} (${m.confidence})  "${text}"  [${m.signals.join(', ')}]`);
@@ -136,10 +142,11 @@ function bump<K>(map: Map<K, number>, key: K): void {
 
 const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
-  const { values, positionals } = parseArgs({ options: { split: { type: 'string', default: 'test' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({ options: { split: { type: 'string', default: 'test' }, 'show-misses': { type: 'boolean', default: false } }, allowPositionals: true });
   const split = values.split as Split;
   if (!SPLITS.includes(split)) throw new Error(`--split must be one of ${SPLITS.join(', ')}`);
   const set = positionals[0] ? loadCorpus([resolve(positionals[0])]) : loadSplit(split);
   console.log(positionals[0] ? `All ${set.length} replies of ${positionals[0]}` : `Held-out ${split} split of the corpus: ${set.length} replies`);
-  console.log(formatReport(evaluate(set)));
+  const showMisses = positionals[0] !== undefined || split !== 'test' || values['show-misses'] === true;
+  console.log(formatReport(evaluate(set), { showMisses }));
 }

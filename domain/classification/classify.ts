@@ -47,6 +47,15 @@ export interface RuleReading {
   readonly signals: string[];
 }
 
+const ADMIN_TOPIC = 'admin-topic';
+/** Cues that spell out a fault is over ("the leak has stopped"): their fault words are blanked for the model. */
+const RESOLVED_FAULT_CUES: ReadonlySet<string> = new Set(['fault-gone']);
+/** Question cues that only say "a question", not what about: an administrative topic overrides them. */
+const GENERIC_QUESTIONS: ReadonlySet<string> = new Set(['where', 'how-much', 'how-long', 'can-i', 'may-i', 'how-do-i']);
+
+/** Whether kindness or punctuality was scored 1-2. */
+const lowGradedItem = (items: GradedAnswers): boolean => [items.kindness, items.punctuality].some((score) => score !== undefined && score <= 2);
+
 /** With no words and no rating (an empty email), the customer at least answered: neutral, unsure. */
 const DEFAULT_CATEGORY: ReplyCategory = 'satisfied';
 
@@ -89,13 +98,24 @@ export function readReply(input: ReplyInput): RuleReading {
     votes.push('repeat_failure');
     signals.push('items:fixed-low->repeat_failure');
   }
+  // A 1-2 for kindness or punctuality is a complaint about it ("Courtesy 4, on time 2").
+  if (lowGradedItem(items)) {
+    votes.push('complaint');
+    signals.push('items:service-low->complaint');
+  }
 
   const normalised = normalizeText(body);
   let modelText = normalised;
   const negatedCues: string[] = [];
-  for (const cue of findCues(normalised)) {
+  const cues = findCues(normalised);
+  // "포인트 확인은 어디서 하나요", "do I need to keep the receipt?": an administrative topic makes a
+  // generic question cue ("where", "can I") no usage question.
+  const adminTopic = cues.some((cue) => cue.id === ADMIN_TOPIC);
+  for (const found of cues) {
+    const cue = adminTopic && GENERIC_QUESTIONS.has(found.id) ? { ...found, category: null } : found;
     signals.push(cueSignal(cue));
-    if (cue.negated) {
+    // "the leak is gone" names the fault only to say it is over: for the model it is a negated fault.
+    if (cue.negated || RESOLVED_FAULT_CUES.has(cue.id)) {
       negatedCues.push(cue.id);
       modelText = `${modelText.slice(0, cue.start)}${' '.repeat(cue.end - cue.start)}${modelText.slice(cue.end)}`;
     }
@@ -119,33 +139,66 @@ export function readReply(input: ReplyInput): RuleReading {
 /** Whether the words add anything to a rating: letters, digits or emoji, not only punctuation. */
 const hasWords = (text: string): boolean => /[\p{L}\p{N}\p{Extended_Pictographic}]/u.test(text);
 
+export interface Decision {
+  readonly category: ReplyCategory;
+  readonly confidence: number;
+  readonly signal: string;
+}
+
+/**
+ * What the rules alone decide, before any model: a bare rating is the customer's verdict; no words
+ * and no rating (an empty email) is a neutral answer with no confidence. Undefined when the words
+ * need reading.
+ */
+export function decideWithoutModel(reading: RuleReading): Decision | undefined {
+  if (hasWords(reading.body) || Object.keys(reading.items).length > 0) return undefined;
+  if (reading.rating !== undefined) return { category: ratingCategory(reading.rating), confidence: 1, signal: 'decided:rating-only' };
+  return { category: DEFAULT_CATEGORY, confidence: 0, signal: `default:no-evidence->${DEFAULT_CATEGORY}` };
+}
+
+export interface ModelSettings {
+  readonly temperature: number;
+  readonly ruleBonus: number;
+}
+
+/** The probability of each category (REPLY_CATEGORIES order) once the rules are applied to the scores. */
+export function categoryProbabilities(reading: RuleReading, logJointScores: readonly number[], settings: ModelSettings): number[] {
+  const scores = logJointScores.map((s, c) => s / settings.temperature + (REPLY_CATEGORIES[c] === reading.ruleCategory ? settings.ruleBonus : 0));
+  const floor = Math.min(
+    reading.rating === undefined ? REPLY_CATEGORIES.length - 1 : REPLY_CATEGORIES.indexOf(ratingCategory(reading.rating)),
+    // A 1-2 for kindness or punctuality is the customer's own verdict on that item, like a low rating;
+    // "Fixed: no" says the fault is not gone.
+    lowGradedItem(reading.items) ? REPLY_CATEGORIES.indexOf('complaint') : REPLY_CATEGORIES.length - 1,
+    reading.items.fixed !== undefined && reading.items.fixed <= 2 ? REPLY_CATEGORIES.indexOf('repeat_failure') : REPLY_CATEGORIES.length - 1,
+  );
+  return softmax(scores.map((s, c) => (c <= floor ? s : -Infinity)));
+}
+
+/**
+ * Combines the model's log-joint scores with the rules: the rules' verdict gets a bonus, and a
+ * rating sets a floor in precedence order (after a 1-2 the reply is at least a complaint, after a
+ * 5 at least delighted: "2, it's working now" is a complaint).
+ */
+export function decideWithModel(reading: RuleReading, logJointScores: readonly number[], settings: ModelSettings): Decision {
+  const probabilities = categoryProbabilities(reading, logJointScores, settings);
+  let best = 0;
+  for (let c = 1; c < probabilities.length; c++) if (probabilities[c]! > probabilities[best]!) best = c;
+  const category = REPLY_CATEGORIES[best]!;
+  const confidence = Math.round(probabilities[best]! * 1000) / 1000;
+  return { category, confidence, signal: `model:${category}:${confidence}` };
+}
+
 /**
  * Sorts a survey reply into one category, with a confidence. The rules read what they are sure
  * of (ratings, graded items, cues, negation); the trained model reads the words as character
- * n-grams, with the rules' findings among its features, and the rules' verdict gets a bonus tuned
- * on held-out data. A bare rating needs no model. Pure and deterministic.
+ * n-grams and words, with the rules' findings among its features, and the rules' verdict gets a
+ * bonus tuned by cross-validation. A bare rating needs no model. Pure and deterministic.
  */
 export function classifyReply(input: ReplyInput, model: ReplyModel = REPLY_MODEL): ReplyClassification {
   const reading = readReply(input);
   const { cleanedText, items, signals } = reading;
   const base = { ...(reading.rating !== undefined ? { rating: reading.rating } : {}), items, cleanedText };
-
-  if (!hasWords(reading.body) && Object.keys(items).length === 0) {
-    if (reading.rating !== undefined) {
-      return { ...base, category: ratingCategory(reading.rating), confidence: 1, signals: [...signals, 'decided:rating-only'] };
-    }
-    return { ...base, category: DEFAULT_CATEGORY, confidence: 0, signals: [...signals, `default:no-evidence->${DEFAULT_CATEGORY}`] };
-  }
-
-  const features = replyFeatures(reading.modelText, reading);
-  const scores = logJoint(model, features).map((s, c) => s / model.temperature + (REPLY_CATEGORIES[c] === reading.ruleCategory ? model.ruleBonus : 0));
-  // A rating is the customer's own verdict and sets a floor in precedence order: after a 1-2 the
-  // reply is at least a complaint, after a 5 at least delighted ("2, it's working now" is a complaint).
-  const floor = reading.rating === undefined ? REPLY_CATEGORIES.length - 1 : REPLY_CATEGORIES.indexOf(ratingCategory(reading.rating));
-  const probabilities = softmax(scores.map((s, c) => (c <= floor ? s : -Infinity)));
-  let best = 0;
-  for (let c = 1; c < probabilities.length; c++) if (probabilities[c]! > probabilities[best]!) best = c;
-  const category = REPLY_CATEGORIES[best]!;
-  const confidence = Math.round(probabilities[best]! * 1000) / 1000;
-  return { ...base, category, confidence, signals: [...signals, `model:${category}:${confidence}`] };
+  const decision =
+    decideWithoutModel(reading) ?? decideWithModel(reading, logJoint(model, replyFeatures(reading.modelText, reading)), model);
+  return { ...base, category: decision.category, confidence: decision.confidence, signals: [...signals, decision.signal] };
 }

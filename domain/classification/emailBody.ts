@@ -38,7 +38,8 @@ const SIGNATURE_STARTS: readonly RegExp[] = [
 export function visibleEmailText(raw: string): string {
   const lines = raw.replace(/\r\n?/g, '\n').split('\n');
   const header = findQuoteHeader(lines);
-  let own = header > 0 ? lines.slice(0, header).join('\n') : lines.join('\n');
+  // A header on the very first line leaves nothing above it: the answers are between the quoted lines.
+  let own = header >= 0 ? lines.slice(0, header).join('\n') : lines.join('\n');
   // Nothing above the quote: the customer answered between the quoted questions ("> - Punctuality"
   // then "3"), so their words are the unquoted lines below the header.
   if (header >= 0 && own.trim() === '') own = lines.slice(header + 1).filter((line) => !/^\s*>/.test(line)).join('\n');

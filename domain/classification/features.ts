@@ -1,8 +1,5 @@
 import { normalizeText } from './normalize';
 
-/** Size of the hashed feature space: large enough that collisions rarely join two useful n-grams. */
-export const FEATURE_SPACE = 1 << 13;
-
 /** What the rules read in a reply, offered to the model as features of their own. */
 export interface RuleEvidence {
   /** The rules' verdict (highest-precedence vote), if any rule fired. */
@@ -21,16 +18,15 @@ const RULE_WEIGHT = 3;
 const WORD_WEIGHT = 2;
 
 /**
- * The reply as a bag of hashed features: character 1- to 3-grams of the normalised text with its
+ * The reply as a bag of named features: character 1- to 3-grams of the normalised text with its
  * spaces removed (so "불친절했어요" and "불 친절 했어요", endings and typos share most n-grams),
  * whole words and word pairs (word boundaries matter in English), and the rules' evidence.
+ * Features are kept by name, not hashed: hashing into a small space merged unrelated Korean
+ * n-grams and cost about a point of cross-validated accuracy.
  */
-export function replyFeatures(text: string, evidence: RuleEvidence): Map<number, number> {
-  const features = new Map<number, number>();
-  const add = (token: string, weight = 1) => {
-    const index = hash(token) % FEATURE_SPACE;
-    features.set(index, (features.get(index) ?? 0) + weight);
-  };
+export function replyFeatures(text: string, evidence: RuleEvidence): Map<string, number> {
+  const features = new Map<string, number>();
+  const add = (token: string, weight = 1) => features.set(token, (features.get(token) ?? 0) + weight);
   const normalised = normalizeText(text);
   const compact = [...normalised.replace(/\s+/g, '')];
   for (let n = 1; n <= 3; n++) {
@@ -46,14 +42,4 @@ export function replyFeatures(text: string, evidence: RuleEvidence): Map<number,
   for (const id of evidence.negatedCues) add(`negated:${id}`);
   if (compact.length === 0) add('empty', RULE_WEIGHT);
   return features;
-}
-
-/** FNV-1a, 32 bits: stable across runs and platforms, so a committed model stays valid. */
-function hash(token: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < token.length; i++) {
-    h ^= token.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }

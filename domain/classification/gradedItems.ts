@@ -12,7 +12,7 @@ const LABELS: Record<GradedItem, string> = {
   kindness: String.raw`(?:기사님\s*(?:의\s*)?)?친절\s*(?:도|함|성)?|kindness|courtesy|friendliness|politeness`,
   punctuality: String.raw`약속\s*시간\s*(?:준수)?|시간\s*(?:약속|준수)|시간|약속|punctuality|timeliness|on[\s-]?time`,
   fixed: String.raw`고장\s*(?:해결|수리)|수리\s*(?:결과|상태)?|해결\s*(?:여부)?|fixed|fix|repair|resolved`,
-  overall: String.raw`전반적(?:인)?\s*(?:만족\s*도?)?|전체\s*(?:만족\s*도?)?|종합|만족\s*도|overall(?:\s+satisfaction)?|total`,
+  overall: String.raw`전반적(?:인|으로)?\s*(?:만족\s*도?)?|전체\s*(?:만족\s*도?)?|종합|만족\s*도|overall(?:\s+satisfaction)?|total`,
 };
 
 // A digit followed by a unit is a time or a count, not a grade: "약속시간 2시", "on time 3 hours".

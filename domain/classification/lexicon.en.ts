@@ -113,6 +113,10 @@ export const EN_LEXICON: LexiconEntry[] = [
     // "repaired" but not the noun "repair": "the repair lasted a week" says nothing good.
     'fixed': anyOf('fix(?:ed|es)?', 'repaired', 'solv(?:e|ed)', 'resolv(?:e|ed)', 'sort(?:ed)?(?: out)?'),
     'working': anyOf('works?', 'working', 'worked'),
+    // A working state come back: "fridge is cold again", "dryer's drying again", "back to normal".
+    'working-again': anyOf(`${anyOf('works?', 'working', 'runs?', 'running', 'heats?(?: up)?', 'heating(?: up)?', 'cools?', 'cooling', 'cold',
+      'spins?', 'spinning', 'drains?', 'draining', 'dries', 'drying', 'freezes', 'freezing', 'turns on', 'keeps? cold', 'keeping cold',
+      'lights? up', 'washing', 'washes')}(?: properly| fine| normally| well)? again`, 'back to normal'),
     'working-well': `${anyOf('works?', 'working', 'running', 'runs')}${gap(2)} ${anyOf('fine', 'well', 'great', 'perfectly',
       'properly', 'again', 'now', 'ok', 'okay', 'normally', 'like new', 'as it should', 'smoothly')}`,
     'fault-gone': `${FAULT_NOUN}${plainGap(2)} (?:has |have |is |are |was )?(?:stopped|gone|disappeared|fixed|sorted|resolved|cleared|went away|vanished)`,
@@ -136,6 +140,11 @@ export const EN_LEXICON: LexiconEntry[] = [
       // House manners around the visit: "did not take his shoes off", "no shoe covers".
       `(?:take|took|taken|taking) (?:off )?(?:his|her|their) (?:shoes|boots)(?: off)?`,
       `(?:wear|wore|worn|wearing|use|used|put on) (?:any )?(?:shoe covers|overshoes|boot covers|covers)`),
+  }),
+  // Points, receipts, invoices, warranty, "who is this": not questions about using the machine (see classify.ts).
+  ...group('en', 'satisfied', { onNegation: 'keep' }, {
+    'admin-topic': anyOf('(?:reward )?points', 'receipts?', 'invoices?', 'warranty', 'guarantee', 'survey', 'who is this',
+      "who's this", 'what is this number', "what's this number", 'wrong number'),
   }),
   ...group('en', 'usage_question', { onNegation: 'keep' }, {
     'how-do-i': `how (?:do|does|can|should|often|must)\\b(?! you expect)`,
@@ -187,6 +196,13 @@ export const EN_LEXICON: LexiconEntry[] = [
     'could-be-better': anyOf('could (?:have been|be) better', 'not what i (?:expect|expected|paid for)', 'below (?:par|average|expectations)',
       'not (?:great|the best)', 'should have (?:called|told|explained|cleaned|warned)'),
     'on-phone': `on (?:his|her|their) (?:phone|mobile)`,
+    // Refusing to come back: "won't use you again", "taking my business elsewhere", "calling someone else next time".
+    'not-coming-back': anyOf(
+      `(?:will|would|am|i am|are|we are) (?:not|never)(?: be)? (?:use|using|call|calling|hire|hiring|book|booking|recommend|recommending|come|coming)(?: (?:you|you guys|your company|this company|this service|them|back))?(?: again| back)`,
+      `never (?:use|using|call|calling|hire|hiring|book|booking) (?:you|you guys|your company|this company|this service|them)(?: again)?`,
+      `(?:taking|take) (?:my|our) business elsewhere`, `(?:go|going|look|looking|try|trying) elsewhere`,
+      `(?:call|calling|use|using|switch|switching to|go with|going with) (?:someone|somebody|another company|a different company|another firm|a competitor)(?: else)?`,
+      `(?:you have|you've|you) lost (?:a|my|our) (?:customer|business)`, `last time i (?:use|call|book)`),
     // Competence; longer than "no idea what" (a usage cue) so the technician's ignorance is not a question.
     'incompetent': anyOf('incompetent', 'inexperienced', 'clueless', 'out of (?:his|her|their) depth',
       `(?:had|has|have|with) no (?:idea|clue)(?: (?:what|how))?`,

@@ -83,8 +83,17 @@ export const KO_LEXICON: LexiconEntry[] = [
   }),
   ...group('ko', 'satisfied', { onNegation: 'repeat_failure' }, {
     'fixed': anyOf('고쳐(?:주|졌|지|줬|서)', '고쳤', '고친', `해결(?:됐|되었|되|이|은|해|했|완료|${S}됨)?`),
+    // A working state come back or kept: "다시 시원해졌어요", "원래대로 돌아왔어요", "아직 멀쩡해요".
+    'working-again': anyOf(`다시${S}(?:잘${S})?(?:시원해|차가워|따뜻해|뜨거워|돌아가|켜지|켜져|켜짐|작동하|작동해|작동됨|나와|나오|얼어|얼음이${S}나|빠져|정상)`,
+      `원래대로${S}(?:돌아|작동|잘)`, '멀쩡', `정상${S}(?:이에요|이예요|입니다|이네요|이요|임|작동|으로)`),
     'works-well': anyOf(`잘${S}(?:돼|되|됩|됐|돌아|작동|나와|나오|나옵|쓰고|사용하고|얼|시원|마르|켜)`,
       `수리(?:가|는|도)?${S}(?:잘|완료|끝)`, '조용(?:해|하)'),
+  }),
+  // Questions about points, receipts, warranty or who is texting are not questions about using the
+  // machine: they vote satisfied and silence the generic question cues (see classify.ts).
+  ...group('ko', 'satisfied', { onNegation: 'keep' }, {
+    'admin-topic': anyOf('포인트', '적립', '영수증', `세금${S}계산서`, '내역서', `수리${S}내역`, `보증${S}기간`, `무상${S}(?:수리|보증)${S}기간`,
+      `결제${S}(?:내역|영수증)`, `이${S}번호`, `무슨${S}문자`, `누구(?:세요|시죠|신가요|시지)`, '설문'),
   }),
   ...group('ko', null, { onNegation: 'satisfied' }, {
     'trouble': anyOf('문제', '고장', '이상', '소리', '냄새'),
@@ -137,7 +146,10 @@ export const KO_LEXICON: LexiconEntry[] = [
       `(?<![가-힣])(?:말씀|말|얘기|이야기|안내|언급)${S}(?:도|이|은|는|를|을)?${S}(?:미리${S}|전혀${S}|따로${S})?(?:없|안|못)`,
       `미리${S}(?:[가-힣]+${S})?(?:안${S}|없이|못${S})`, `(?:청소|정리|뒷정리)${S}(?:는|도|를)?${S}안`),
     'should-have': anyOf(`(?:해${S}주셨어야|하셨어야|했어야|주셨어야)`),
-    'never-again': `다시는${S}(?:안|이용|부르|부탁)`,
+    // "다시는 안 부를게요" refuses to come back; "다시는 안 멈추네요" says the fault is gone (a fault verb follows).
+    // "다음엔 딴 데 부를게요", "다른 업체 알아볼게요": the customer will not come back.
+    'go-elsewhere': `(?:딴|다른)${S}(?:데|곳|업체|회사|센터|기사)(?:를|에|로|에서|서)?${S}(?:[가-힣]+${S})?(?:부를|부르|알아보|알아볼|맡기|맡길|갈|가야|이용|쓸|써야|불러|할게|할래)`,
+    'never-again': `다시는${S}(?:안(?!${S}(?:멈|새|샙|샜|꺼|고장|떠|뜨|뜬|나요|나네|났|생기|생겨|끊|얼|울리))|이용|부르|부탁)`,
     // The honorific "-시-" on 모르다 puts the not-knowing on the technician, not the customer.
     'incompetent': `(?:잘|제대로|전혀|하나도|아무것도)${S}모르(?:시|셨|심|세)`,
   }),
@@ -171,6 +183,8 @@ export const KO_NEGATION_FILLERS: ReadonlySet<string> = new Set([
   '전혀', '하나도', '아무', '아무런', '별로', '딱히', '크게', '특별히', '점', '점은', '점이', '점도', '건', '거', '게', '것',
   '것은', '것이', '것도', '적', '적은', '적이', '일', '일은', '일이', '좀', '그런', '부분', '부분은', '부분이', '더', '이상',
   '거의', '이제', '이제는', '다', '완전히', '싹', '전부', '아예', '많이', '확실히',
+  // "에러 한 번도 안 떴어요", "소리 더는 안 나요", "그 뒤로 한번도 안 멈췄어요".
+  '한', '번도', '한번도', '더는', '이젠', '그뒤로', '아직',
 ]);
 
 export const KO_INTENSIFIERS: ReadonlySet<string> = new Set([

@@ -157,3 +157,53 @@ describe('classifyReply: general rule families', () => {
     ['친구한테 추천했어요', 'delighted'],
   ])('KO %j → %s (rules)', (text, expected) => expect(rules(text)).toBe(expected));
 });
+
+describe('classifyReply: rules added for real customers’ wording', () => {
+  it.each<[string, ReplyCategory]>([
+    ['에러 한 번도 안 떴어요', 'satisfied'],
+    ['이상한 소리 더는 안 나요', 'satisfied'],
+    ['다시는 안 부를게요', 'complaint'],
+    ['다음엔 딴 데 부를게요', 'complaint'],
+    ['다른 업체 알아볼게요', 'complaint'],
+    ["I won't be calling you again", 'complaint'],
+    ["I'll be taking my business elsewhere", 'complaint'],
+    ['next time I am calling someone else', 'complaint'],
+  ])('%j → %s (rules)', (text, expected) => expect(rules(text)).toBe(expected));
+
+  it.each<[string, ReplyCategory]>([
+    ['포인트 확인은 어디서 하나요', 'satisfied'],
+    ['do I need to keep the receipt for warranty?', 'satisfied'],
+    ['where can I buy replacement filters', 'usage_question'],
+    ['warranty 기간인데 또 고장났어요', 'repeat_failure'],
+  ])('an administrative topic is no usage question: %j → %s', (text, expected) => expect(sms(text)).toBe(expected));
+
+  it.each<[string, ReplyCategory]>([
+    ['fridge is cold again', 'satisfied'],
+    ['all back to normal now', 'satisfied'],
+    ['not cooling again', 'repeat_failure'],
+    ['다시 시원해졌어요', 'satisfied'],
+    ['아직 멀쩡해요', 'satisfied'],
+    ['또 안 시원해요', 'repeat_failure'],
+  ])('a working state come back is no recurrence: %j → %s (rules)', (text, expected) => expect(rules(text)).toBe(expected));
+
+  it('reads a fault said to be over as a negated fault, blanked for the model', () => {
+    const reading = readReply({ channel: 'sms', text: 'the leak is gone' });
+    expect(reading.negatedCues).toContain('fault-gone');
+    expect(reading.modelText).not.toMatch(/leak/);
+    expect(sms('the leak is gone')).toBe('satisfied');
+  });
+});
+
+describe('classifyReply: graded items answered in words are the customer’s own verdict', () => {
+  it.each<[string, ReplyCategory]>([
+    ['친절: 4 / 약속 시간: 2 / 수리: 5', 'complaint'],
+    ['Courtesy 4, on time 2', 'complaint'],
+    ['친절 5 약속시간 5 수리 2', 'repeat_failure'],
+    ['Kindness: 5 / Punctuality: 3 / Fixed: no / Overall 4', 'repeat_failure'],
+    ['Kindness: 5 / Punctuality: 4 / Fixed: yes / Overall 4', 'satisfied'],
+  ])('%j → %s', (text, expected) => expect(sms(text)).toBe(expected));
+
+  it('reads "전반적으로" as the overall item', () => {
+    expect(classifyReply({ channel: 'sms', text: '친절도 2, 약속시간 1, 수리 3, 전반적으로 2' }).items).toEqual({ kindness: 2, punctuality: 1, fixed: 3, overall: 2 });
+  });
+});

@@ -64,18 +64,30 @@ describe('the trained model', () => {
 describe('held-out figures (test split, never used while training or tuning)', () => {
   const report = evaluate(loadSplit('test'));
 
-  it('keeps the accuracy it was released with', () => {
+  it('meets the accuracy the issue asks for: 0.93 overall, 0.90 for Korean', () => {
     expect(report.total).toBeGreaterThan(300);
-    // Released at 0.896 overall (Korean 0.892, English 0.906); these floors catch a regression, see
-    // the README. The issue's target (0.93, Korean 0.90) is not met yet.
-    expect(report.accuracy).toBeGreaterThanOrEqual(0.88);
-    expect(report.slices['lang:ko']!.accuracy).toBeGreaterThanOrEqual(0.87);
-    expect(report.slices['lang:en']!.accuracy).toBeGreaterThanOrEqual(0.88);
+    // Released at 0.951 overall (Korean 0.944, English 0.956), see the README.
+    expect(report.accuracy).toBeGreaterThanOrEqual(0.93);
+    expect(report.slices['lang:ko']!.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(report.slices['lang:en']!.accuracy).toBeGreaterThanOrEqual(0.92);
   });
 
-  it.each(REPLY_CATEGORIES)('%s keeps precision and recall of at least 0.75', (category) => {
+  it.each(REPLY_CATEGORIES)('%s keeps precision and recall of at least 0.85', (category) => {
     const score = report.perCategory.find((c) => c.category === category)!;
-    expect(score.precision).toBeGreaterThanOrEqual(0.75);
-    expect(score.recall).toBeGreaterThanOrEqual(0.75);
+    expect(score.precision).toBeGreaterThanOrEqual(0.85);
+    expect(score.recall).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('is unsure where it is wrong: below the review threshold it is right far less often than above it', () => {
+    const results = loadSplit('test').map((r) => {
+      const { category, confidence } = classifyReply(r);
+      return { hit: category === r.expected, confidence };
+    });
+    const below = results.filter((r) => r.confidence < 0.6);
+    const above = results.filter((r) => r.confidence >= 0.6);
+    const accuracy = (list: typeof results) => list.filter((r) => r.hit).length / list.length;
+    expect(below.length / results.length).toBeLessThan(0.15);
+    expect(accuracy(above)).toBeGreaterThanOrEqual(0.95);
+    expect(accuracy(below)).toBeLessThan(accuracy(above) - 0.2);
   });
 });

@@ -38,6 +38,11 @@ describe('visibleEmailText', () => {
     expect(visibleEmailText('불편했습니다.\n\nSamsung Galaxy 스마트폰에서 보냈습니다.')).toBe('불편했습니다.');
   });
 
+  it('keeps the answers written between the quoted questions when the reply header is the first line', () => {
+    const raw = '2026년 11월 16일 (월) 오전 9:42, 서비스센터 <survey@svc.example.com>님이 작성:\n> - 기사님의 친절도\n4\n> - 약속 시간 준수\n5\n> 건의 사항이 있으신가요?';
+    expect(visibleEmailText(raw)).toBe('4\n5');
+  });
+
   it('leaves a plain message alone', () => {
     expect(visibleEmailText('  The dryer is squeaking again.\nPlease call me.  ')).toBe('The dryer is squeaking again.\nPlease call me.');
   });
