@@ -32,7 +32,7 @@ export function createSurveyActivities(deps: ActivityDeps) {
     const result = await sendOnce(
       pool,
       log,
-      { idempotencyKey: `${ctx.workflowId}:survey-call:${attempt}`, requestId, channel: 'voice', purpose: 'survey-call', recipient: ctx.mobile, body: { language: ctx.language }, mode: gateways.voice.mode },
+      { idempotencyKey: `${ctx.workflowId}:survey-call:${attempt}`, requestId, channel: 'voice', purpose: 'survey-call', recipient: ctx.mobile, sender: ctx.centre.replyPhone, body: { language: ctx.language }, mode: gateways.voice.mode },
       () =>
         gateways.voice.placeCall({
           to: ctx.mobile!,

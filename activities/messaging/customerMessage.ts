@@ -32,8 +32,9 @@ export async function sendToCustomer(
   if (message.channel === 'sms') {
     const to = ctx.mobile;
     if (!to || ctx.optedOut.has('sms')) throw permanentDeliveryFailure('no mobile number or no consent for SMS');
-    return sendOnce(pool, log, { ...base, channel: 'sms', recipient: to, body: { text: message.text }, mode: gateways.sms.mode }, () =>
-      gateways.sms.sendSms({ to, from: ctx.centre.senderPhone, body: message.text, statusCallbackUrl: message.statusCallbackUrl }),
+    const from = ctx.centre.senderPhone;
+    return sendOnce(pool, log, { ...base, channel: 'sms', recipient: to, sender: from, body: { text: message.text }, mode: gateways.sms.mode }, () =>
+      gateways.sms.sendSms({ to, from, body: message.text, statusCallbackUrl: message.statusCallbackUrl }),
     );
   }
   const to = ctx.email;
@@ -42,7 +43,7 @@ export async function sendToCustomer(
   return sendOnce(
     pool,
     log,
-    { ...base, channel: 'email', recipient: to, body: { subject, text: message.text, replyTo: message.replyTo ?? ctx.centre.senderEmail, headers: message.headers ?? {} }, mode: gateways.email.mode },
+    { ...base, channel: 'email', recipient: to, sender: ctx.centre.senderEmail, body: { subject, text: message.text, replyTo: message.replyTo ?? ctx.centre.senderEmail, headers: message.headers ?? {} }, mode: gateways.email.mode },
     () =>
       gateways.email.sendEmail({
         to,

@@ -43,7 +43,9 @@ export async function seedDemoData(pool: Pool, options: { now: Date; technicianS
     await pool.query(
       `INSERT INTO service_centres (id, name, time_zone, sender_name, sender_email, sender_phone, reply_phone, supervisor_email, agent_email)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, sender_phone = EXCLUDED.sender_phone, reply_phone = EXCLUDED.reply_phone`,
+       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, sender_name = EXCLUDED.sender_name, sender_email = EXCLUDED.sender_email,
+         sender_phone = EXCLUDED.sender_phone, reply_phone = EXCLUDED.reply_phone`,
+      // Each centre sends from its own number and email identity, and is called back on its own line (KR claims 10-11).
       [c.id, c.name, c.tz, c.name, `survey@${c.id}.service.example`, c.phone, c.reply, `supervisor@${c.id}.service.example`, `agent@${c.id}.service.example`],
     );
     for (const [code, name] of c.areas) {
