@@ -1,4 +1,5 @@
 import type { Pool } from '../db/pool';
+import type { OptIn } from '../db/queries/consent';
 import { unknownRecord } from './errors';
 import type { Language } from '../domain/messageTemplates';
 
@@ -15,6 +16,8 @@ export interface RequestContext {
   emailRequested: boolean;
   preferredChannel: 'email' | 'sms' | null;
   optedOut: Set<'voice' | 'sms' | 'email'>;
+  /** What the customer opted in to (marketing, marketing at night, WhatsApp): see db/queries/consent.ts. */
+  optIns: Set<OptIn>;
   product: string;
   productField: string;
   fault: string;
@@ -41,7 +44,8 @@ export async function loadRequestContext(pool: Pool, requestId: string): Promise
             c.email_requested, c.preferred_channel, c.sensitivity_class,
             sc.id AS centre_id, sc.name AS centre_name, sc.sender_name, sc.sender_email, sc.sender_phone,
             sc.reply_phone, sc.supervisor_email, sc.agent_email,
-            COALESCE((SELECT array_agg(o.channel) FROM contact_opt_outs o WHERE o.customer_id = c.id), '{}') AS opted_out
+            COALESCE((SELECT array_agg(o.channel) FROM contact_opt_outs o WHERE o.customer_id = c.id), '{}') AS opted_out,
+            COALESCE((SELECT array_agg(k.kind) FROM customer_consents k WHERE k.customer_id = c.id AND k.withdrawn_at IS NULL), '{}') AS opt_ins
        FROM service_requests r
        JOIN customers c ON c.id = r.customer_id
        JOIN areas a ON a.code = r.area_code
@@ -64,6 +68,7 @@ export async function loadRequestContext(pool: Pool, requestId: string): Promise
     emailRequested: r.email_requested,
     preferredChannel: r.preferred_channel,
     optedOut: new Set(r.opted_out),
+    optIns: new Set(r.opt_ins),
     product: r.product_model ? `${r.field_name} (${r.product_model})` : r.field_name,
     productField: r.product_field,
     fault: r.fault_description,

@@ -5,6 +5,8 @@ import { sendToCustomer } from './messaging/customerMessage';
 import { formatLocal } from './messaging/format';
 import { sendOnce } from './messaging/outbox';
 import { render } from '../domain/messageTemplates';
+import { advertisementSubject, advertisementText } from '../domain/promotions/advertisement';
+import { promotionFor } from './messaging/promotion';
 import { issueToken } from '../db/queries/accessTokens';
 import { loadRequestContext, type RequestContext } from './requestContext';
 
@@ -14,6 +16,9 @@ interface SurveyWindowArgs {
   replyWindowMs?: number;
 }
 type SurveySend = { requestId: string; attempt: number } & SurveyWindowArgs;
+
+/** Opt-out links keep working long after the survey closed: refusing is never refused for being late. */
+const OPT_OUT_LINK_LIFETIME_MS = 365 * 86_400_000;
 
 /**
  * Stages 4-6 outbound: the keypad survey call, the survey by email or SMS with the web form link
@@ -63,28 +68,35 @@ export function createSurveyActivities(deps: ActivityDeps) {
     return { form: url(`/survey/${formToken}`) };
   }
 
-  async function promotionNotice(ctx: RequestContext): Promise<string> {
-    const { rows } = await pool.query(
-      `SELECT title_en, title_ko, body_en, body_ko FROM promotions WHERE starts_at <= $1 AND ends_at > $1 ORDER BY starts_at DESC LIMIT 1`,
-      [clock()],
+  /**
+   * The survey as it goes out: with the running promotion it is an advertisement (starts with
+   * "(광고)"/"(Ad)", names the centre and its line, ends with the free opt-out link); without one
+   * (none running, no marketing consent, night without night consent) it is the survey alone.
+   */
+  async function withPromotion(ctx: RequestContext, message: string, kind: 'sms' | 'email', closesAt: Date): Promise<{ text: string; advertisement: boolean }> {
+    const promotion = await promotionFor(deps, ctx);
+    if (!promotion) return { text: message, advertisement: false };
+    const optOutToken = await issueToken(pool, 'unsubscribe', ctx.requestId, ctx.customerId, new Date(closesAt.getTime() + OPT_OUT_LINK_LIFETIME_MS));
+    const text = advertisementText(
+      { language: ctx.language, sender: ctx.centre.name, contact: ctx.centre.replyPhone, message, promotion: promotion.notice, optOutLink: url(`/ads/opt-out/${optOutToken}`) },
+      kind,
     );
-    const p = rows[0];
-    if (!p) return '';
-    return render(ctx.language, 'promotionNotice', ctx.language === 'ko' ? { title: p.title_ko, body: p.body_ko } : { title: p.title_en, body: p.body_en });
+    return { text, advertisement: true };
   }
 
   async function sendSurveySms({ requestId, attempt, ...window }: SurveySend) {
     const ctx = await loadRequestContext(pool, requestId);
     if (!ctx.mobile || ctx.optedOut.has('sms')) throw permanentDeliveryFailure('no mobile number or no consent for SMS');
-    const links = await surveyLinks(ctx, windowClose(window));
-    const text = render(ctx.language, 'surveySms', {
+    const closesAt = windowClose(window);
+    const links = await surveyLinks(ctx, closesAt);
+    const survey = render(ctx.language, 'surveySms', {
       centre: ctx.centre.name,
       product: ctx.product,
       link: links.form,
       replyPhone: ctx.centre.replyPhone,
-      promotion: await promotionNotice(ctx),
       askEmail: ctx.emailRequested ? render(ctx.language, 'askEmailSms', {}) : '',
     });
+    const { text } = await withPromotion(ctx, survey, 'sms', closesAt);
     await sendToCustomer(deps, ctx, { channel: 'sms', idempotencyKey: `${ctx.workflowId}:survey-sms:${attempt}`, purpose: 'survey', text, statusCallbackUrl: twilioCallbackUrl(settings.publicBaseUrl, '/webhooks/twilio/sms/status', { requestId, purpose: 'survey' }) });
   }
 
@@ -94,21 +106,21 @@ export function createSurveyActivities(deps: ActivityDeps) {
     const closesAt = windowClose(window);
     const links = await surveyLinks(ctx, closesAt);
     const replyToken = await issueToken(pool, 'email-reply', ctx.requestId, ctx.customerId, closesAt);
-    const unsubscribeToken = await issueToken(pool, 'unsubscribe', ctx.requestId, ctx.customerId, new Date(closesAt.getTime() + 365 * 86_400_000));
+    const unsubscribeToken = await issueToken(pool, 'unsubscribe', ctx.requestId, ctx.customerId, new Date(closesAt.getTime() + OPT_OUT_LINK_LIFETIME_MS));
     const vars = { centre: ctx.centre.name, product: ctx.product, name: ctx.customerName, points: settings.incentivePoints, link: links.form, replyPhone: ctx.centre.replyPhone };
-    const promotion = await promotionNotice(ctx);
-    const text = [
+    const survey = [
       render(ctx.language, 'surveyEmailIntro', vars),
       render(ctx.language, 'surveyEmailItems', vars),
       render(ctx.language, 'surveyEmailHow', vars),
-      promotion,
-    ].filter(Boolean).join('\n\n');
+    ].join('\n\n');
+    const { text, advertisement } = await withPromotion(ctx, survey, 'email', closesAt);
+    const subject = render(ctx.language, 'surveyEmailSubject', vars);
     const unsubscribeUrl = url(`/unsubscribe/${unsubscribeToken}`);
     await sendToCustomer(deps, ctx, {
       channel: 'email',
       idempotencyKey: `${ctx.workflowId}:survey-email:${attempt}`,
       purpose: 'survey',
-      subject: render(ctx.language, 'surveyEmailSubject', vars),
+      subject: advertisement ? advertisementSubject(ctx.language, subject) : subject,
       text,
       replyTo: `reply+${replyToken}@${settings.inboundEmailDomain}`,
       // RFC 8058 one-click unsubscribe: mail clients POST to the URL without opening a page.

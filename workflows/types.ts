@@ -61,6 +61,8 @@ export interface ServiceRequestInput {
     timeZone?: string;
     sensitivityClass?: string;
     preferredChannel?: SurveyChannel;
+    /** What the customer opted in to when registering (advertisements, at night too, WhatsApp); absent: nothing. */
+    optIns?: ('marketing' | 'marketing_night' | 'whatsapp')[];
   };
   product: { field: string; model?: string; fault: string };
   wantedWindow: { start: string; end: string };

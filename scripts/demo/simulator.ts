@@ -65,7 +65,7 @@ export function startSimulator(o: SimulatorOptions) {
     started++;
     const from = new Date(Date.now() + 60_000);
     const { requestId } = await startServiceRequest(o.temporal, o.config, {
-      customer: { id: persona.customerId, name: persona.name, email: persona.email, mobile: persona.mobile, areaCode: persona.areaCode, language: persona.language, preferredChannel: persona.preferredChannel, sensitivityClass: persona.sensitivityClass },
+      customer: { id: persona.customerId, name: persona.name, email: persona.email, mobile: persona.mobile, areaCode: persona.areaCode, language: persona.language, preferredChannel: persona.preferredChannel, optIns: persona.optIns, sensitivityClass: persona.sensitivityClass },
       product: { field: persona.field, fault: persona.fault },
       wantedWindow: { start: from.toISOString(), end: new Date(from.getTime() + 2 * 86_400_000).toISOString() },
     });
