@@ -1,7 +1,8 @@
 import { twilioCallbackUrl } from '../providers/twilioCallbackUrl';
 import type { ActivityDeps } from './deps';
 import { permanentDeliveryFailure, unlessUndeliverable } from './errors';
-import { sendToCustomer } from './messaging/customerMessage';
+import { sendToCustomer, type CustomerMessage } from './messaging/customerMessage';
+import { whatsappSessionOpen } from '../db/queries/whatsapp';
 import { formatLocal } from './messaging/format';
 import { sendOnce } from './messaging/outbox';
 import { render } from '../domain/messageTemplates';
@@ -21,7 +22,7 @@ type SurveySend = { requestId: string; attempt: number } & SurveyWindowArgs;
 const OPT_OUT_LINK_LIFETIME_MS = 365 * 86_400_000;
 
 /**
- * Stages 4-6 outbound: the keypad survey call, the survey by email or SMS with the web form link
+ * Stages 4-6 outbound: the keypad survey call, the survey by email, SMS or WhatsApp with the web form link
  * and the running promotion (KR claims 6-13), and the reminder before the reply window closes.
  */
 export function createSurveyActivities(deps: ActivityDeps) {
@@ -100,6 +101,33 @@ export function createSurveyActivities(deps: ActivityDeps) {
     await sendToCustomer(deps, ctx, { channel: 'sms', idempotencyKey: `${ctx.workflowId}:survey-sms:${attempt}`, purpose: 'survey', text, statusCallbackUrl: twilioCallbackUrl(settings.publicBaseUrl, '/webhooks/twilio/sms/status', { requestId, purpose: 'survey' }) });
   }
 
+  /**
+   * The survey on WhatsApp (US claim 27: messenger). Inside the 24-hour session the customer's last
+   * message opened it is the SMS text; outside it the first message must be the approved template
+   * (centre, product, link), and without one configured it cannot go (the next channel is tried).
+   * Never with a promotion: the survey template is a service (utility) template.
+   */
+  async function sendSurveyWhatsapp({ requestId, attempt, ...window }: SurveySend) {
+    const ctx = await loadRequestContext(pool, requestId);
+    const closesAt = windowClose(window);
+    const inSession = await whatsappSessionOpen(pool, ctx.customerId, clock());
+    const templateSid = settings.whatsappTemplates?.survey;
+    if (!inSession && !templateSid) throw permanentDeliveryFailure('WhatsApp outside the 24-hour session needs an approved survey template');
+    const links = await surveyLinks(ctx, closesAt);
+    const message = {
+      channel: 'whatsapp' as const,
+      idempotencyKey: `${ctx.workflowId}:survey-whatsapp:${attempt}`,
+      purpose: 'survey',
+      statusCallbackUrl: twilioCallbackUrl(settings.publicBaseUrl, '/webhooks/twilio/whatsapp/status', { requestId, purpose: 'survey' }),
+    };
+    const text = render(ctx.language, 'surveySms', { centre: ctx.centre.name, product: ctx.product, link: links.form, replyPhone: ctx.centre.replyPhone, askEmail: '' });
+    await sendToCustomer(
+      deps,
+      ctx,
+      inSession ? { ...message, text } : { ...message, text, template: { contentSid: templateSid!, variables: { '1': ctx.centre.name, '2': ctx.product, '3': links.form } } },
+    );
+  }
+
   async function sendSurveyEmail({ requestId, attempt, ...window }: SurveySend) {
     const ctx = await loadRequestContext(pool, requestId);
     if (!ctx.email || ctx.optedOut.has('email')) throw permanentDeliveryFailure('no email address or no consent for email');
@@ -128,7 +156,7 @@ export function createSurveyActivities(deps: ActivityDeps) {
     });
   }
 
-  async function sendReplyReminder({ requestId, channel }: { requestId: string; channel: 'email' | 'sms' }) {
+  async function sendReplyReminder({ requestId, channel }: { requestId: string; channel: 'email' | 'sms' | 'whatsapp' }) {
     const ctx = await loadRequestContext(pool, requestId);
     const { rows } = await pool.query(
       `SELECT max(expires_at) AS closes_at FROM access_tokens WHERE request_id = $1 AND purpose = 'survey'`,
@@ -138,10 +166,9 @@ export function createSurveyActivities(deps: ActivityDeps) {
     const links = await surveyLinks(ctx, closesAt);
     const vars = { centre: ctx.centre.name, product: ctx.product, name: ctx.customerName, deadline: formatLocal(closesAt, ctx.timeZone, ctx.language), link: links.form };
     const key = `${ctx.workflowId}:reminder-${channel}:1`;
-    const message =
-      channel === 'sms'
-        ? { channel, idempotencyKey: key, purpose: 'reminder', text: render(ctx.language, 'reminderSms', vars) }
-        : {
+    const message: CustomerMessage =
+      channel === 'email'
+        ? {
             channel,
             idempotencyKey: key,
             purpose: 'reminder',
@@ -150,10 +177,20 @@ export function createSurveyActivities(deps: ActivityDeps) {
             // Customers answer the mail in front of them: a reply to the reminder reaches the request
             // like a reply to the survey (not the centre's sender mailbox).
             replyTo: `reply+${await issueToken(pool, 'email-reply', ctx.requestId, ctx.customerId, closesAt)}@${settings.inboundEmailDomain}`,
-          };
+          }
+        : { channel, idempotencyKey: key, purpose: 'reminder', text: render(ctx.language, 'reminderSms', vars) };
+    if (channel === 'whatsapp' && !(await whatsappSessionOpen(pool, ctx.customerId, clock()))) {
+      // Outside the session only an approved template may go; without one there is no reminder.
+      const templateSid = settings.whatsappTemplates?.reminder;
+      if (!templateSid) {
+        log.info({ requestId }, 'no WhatsApp reminder: outside the 24-hour session and no reminder template');
+        return;
+      }
+      message.template = { contentSid: templateSid, variables: { '1': ctx.centre.name, '2': ctx.product, '3': vars.deadline, '4': links.form } };
+    }
     // The customer may have opted out or bounced since the survey went out; the window stays open.
     await unlessUndeliverable(log, 'reply reminder', () => sendToCustomer(deps, ctx, message));
   }
 
-  return { placeSurveyCall, sendSurveySms, sendSurveyEmail, sendReplyReminder };
+  return { placeSurveyCall, sendSurveySms, sendSurveyEmail, sendSurveyWhatsapp, sendReplyReminder };
 }

@@ -7,7 +7,7 @@ export interface OutboxMessage {
   /** workflow id + purpose + attempt: the same message asked for twice is one row. */
   idempotencyKey: string;
   requestId?: string;
-  channel: 'sms' | 'email' | 'voice';
+  channel: 'sms' | 'email' | 'voice' | 'whatsapp';
   purpose: string;
   recipient: string;
   /** The centre's address it goes out from (phone number, email identity): recorded with the message. */

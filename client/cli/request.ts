@@ -26,7 +26,7 @@ import { oneOf, requiredText } from './support/values';
 
 const USAGE = `Usage: npm run request -- <command> [flags]
   start  --file request.json | --area A --field F --fault TEXT --from ISO --to ISO
-         [--customer-id ID] [--name N --email E --mobile M] [--language ko|en] [--model M] [--preferred-channel email|sms]
+         [--customer-id ID] [--name N --email E --mobile M] [--language ko|en] [--model M] [--preferred-channel email|sms|whatsapp]
          [--opt-in marketing,marketing_night,whatsapp]
   show   --request ID
   list   [--stage STAGE] [--centre ID] [--customer ID] [--limit N]

@@ -22,7 +22,7 @@ export const newRequestSchema = z
       language: z.enum(['ko', 'en']).default('ko'),
       timeZone: z.string().optional(),
       sensitivityClass: z.string().optional(),
-      preferredChannel: z.enum(['email', 'sms']).optional(),
+      preferredChannel: z.enum(['email', 'sms', 'whatsapp']).optional(),
       /** Opt-ins the customer gave: advertisements, advertisements at night too, WhatsApp. */
       optIns: z.array(z.enum(['marketing', 'marketing_night', 'whatsapp'])).optional(),
     }),

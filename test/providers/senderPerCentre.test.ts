@@ -29,7 +29,7 @@ describe('each customer hears from the centre that serves their area', () => {
     sendgridApi = await startFakeApi(() => ({ status: 202, headers: { 'X-Message-Id': `sg-${++sid}` } }));
     const twilio = createTwilioGateways({ accountSid: TWILIO_TEST_ACCOUNT, authToken: TWILIO_TEST_TOKEN, httpClient: new LocalRequestClient(twilioApi.url) });
     const email = createSendGridGateway({ apiKey: 'SG.fake-key', baseUrl: sendgridApi.url });
-    survey = createSurveyActivities({ ...activityDeps(pool), gateways: { sms: twilio.sms, voice: twilio.voice, email } });
+    survey = createSurveyActivities({ ...activityDeps(pool), gateways: { sms: twilio.sms, voice: twilio.voice, whatsapp: twilio.whatsapp, email } });
   });
   afterAll(async () => {
     await twilioApi?.close();
