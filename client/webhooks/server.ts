@@ -11,6 +11,7 @@ import { sendgridEventRoutes } from './routes/sendgridEvents';
 import { sendgridInboundRoutes } from './routes/sendgridInbound';
 import { surveyFormRoutes } from './routes/surveyForm';
 import { twilioSmsRoutes } from './routes/twilioSms';
+import { twilioWhatsappRoutes } from './routes/twilioWhatsapp';
 import { twilioVoiceRoutes } from './routes/twilioVoice';
 import { unsubscribeRoutes } from './routes/unsubscribe';
 import { technicianRoutes } from './routes/technicians';
@@ -77,6 +78,7 @@ export async function buildWebhookServer(deps: WebhookDeps): Promise<FastifyInst
   await app.register(healthRoutes(deps));
   await app.register(twilioVoiceRoutes(deps));
   await app.register(twilioSmsRoutes(deps));
+  await app.register(twilioWhatsappRoutes(deps));
   await app.register(sendgridInboundRoutes(deps));
   await app.register(sendgridEventRoutes(deps));
   await app.register(surveyFormRoutes(deps));
