@@ -31,7 +31,7 @@ const USAGE = `Usage: npm run request -- <command> [flags]
   show   --request ID
   list   [--stage STAGE] [--centre ID] [--customer ID] [--limit N]
   signal --request ID --signal choose|progress|complete|call-outcome|reply [--technician T] [--status S]
-         [--resolved true|false] [--outcome O] [--rating 1-5] [--channel sms|email|web|voice] [--event-id K]
+         [--resolved true|false] [--outcome O] [--rating 1-5] [--channel sms|email|web|voice|whatsapp] [--event-id K]
   cancel --request ID --reason TEXT`;
 
 const QUERY_DEADLINE_MS = 5000;
@@ -182,7 +182,7 @@ async function signal(v: Record<string, string | undefined>, deps: RequestCliDep
       await send(callOutcomeSignal, { eventId, callSid: `manual-${eventId}`, outcome: oneOf('outcome', requiredText('outcome', v.outcome), ['answered', 'callback_requested', 'no_answer', 'busy', 'failed', 'machine', 'refused'] as const)!, rating: rating(), at });
       break;
     case 'reply':
-      await send(surveyReplySignal, { eventId, channel: oneOf('channel', v.channel ?? 'web', ['sms', 'email', 'web', 'voice'] as const)!, rating: rating(), at });
+      await send(surveyReplySignal, { eventId, channel: oneOf('channel', v.channel ?? 'web', ['sms', 'email', 'web', 'voice', 'whatsapp'] as const)!, rating: rating(), at });
       break;
   }
   deps.out(`${kind} signal sent to ${workflowId} (event id ${eventId})`);

@@ -170,6 +170,9 @@ export function startSimulator(o: SimulatorOptions) {
         'content-type': 'application/x-www-form-urlencoded',
       });
     }
+    if (survey.channel === 'whatsapp') {
+      return twilio('/webhooks/twilio/whatsapp', { From: `whatsapp:${t.persona.mobile ?? ''}`, To: 'whatsapp:+8215880103', Body: answer.text ?? '', MessageSid: `SMdemowa${t.requestId.replace(/-/g, '')}` });
+    }
     return twilio('/webhooks/twilio/sms', { From: t.persona.mobile ?? '', To: '+8215880101', Body: answer.text ?? '', MessageSid: `SMdemo${t.requestId.replace(/-/g, '')}` });
   }
 

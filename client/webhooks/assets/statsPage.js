@@ -17,7 +17,7 @@
     delighted: '#2b8a3e',
     satisfied: '#4dabf7',
   };
-  var CHANNEL_LABELS = { voice: 'Phone call', sms: 'SMS', email: 'Email' };
+  var CHANNEL_LABELS = { voice: 'Phone call', sms: 'SMS', email: 'Email', whatsapp: 'WhatsApp' };
 
   var params = new URLSearchParams(location.search);
   ['from', 'to', 'centre'].forEach(function (name) {
