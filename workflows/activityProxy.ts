@@ -22,9 +22,9 @@ const retry = (overrides: RetryPolicy = {}): RetryPolicy => ({
  *   mail a person; the provider call is bounded by its SDK timeout (20 s), so 45 s per attempt.
  *   Unbounded like records: the row is what counts.
  * - customer messages: the choice link, the visit notice, the survey call, SMS, email and
- *   WhatsApp, the reminder. Bounded (25 attempts, at most 6 hours): a message that cannot leave by then is given
- *   up, and the workflow takes the branch it has for that (the other channel, the best candidate,
- *   no reminder). The outbox makes each attempt safe: nothing is sent twice.
+ *   WhatsApp, the reminder. Bounded (25 attempts, at most 6 hours): a message that cannot leave by
+ *   then is given up, and the workflow takes the branch it has for that (the other channel, the
+ *   best candidate, no reminder). The outbox makes each attempt safe: nothing is sent twice.
  * - short reads (contact options, contact hours, the settle time): local activities, no round trip through the
  *   server's task queue.
  */
