@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAssignmentActivities } from '../../activities/assignment';
+import type { ActivityDeps } from '../../activities/deps';
 import { createSurveyActivities } from '../../activities/survey';
 import type { Pool } from '../../db/pool';
 import { createSendGridGateway } from '../../providers/sendgrid';
@@ -21,6 +23,7 @@ describe('each customer hears from the centre that serves their area', () => {
   let twilioApi: Awaited<ReturnType<typeof startFakeApi>>;
   let sendgridApi: Awaited<ReturnType<typeof startFakeApi>>;
   let survey: ReturnType<typeof createSurveyActivities>;
+  let deps: ActivityDeps;
   let sid = 0;
 
   beforeAll(async () => {
@@ -29,7 +32,8 @@ describe('each customer hears from the centre that serves their area', () => {
     sendgridApi = await startFakeApi(() => ({ status: 202, headers: { 'X-Message-Id': `sg-${++sid}` } }));
     const twilio = createTwilioGateways({ accountSid: TWILIO_TEST_ACCOUNT, authToken: TWILIO_TEST_TOKEN, httpClient: new LocalRequestClient(twilioApi.url) });
     const email = createSendGridGateway({ apiKey: 'SG.fake-key', baseUrl: sendgridApi.url });
-    survey = createSurveyActivities({ ...activityDeps(pool), gateways: { sms: twilio.sms, voice: twilio.voice, whatsapp: twilio.whatsapp, email } });
+    deps = { ...activityDeps(pool), gateways: { sms: twilio.sms, voice: twilio.voice, whatsapp: twilio.whatsapp, email } };
+    survey = createSurveyActivities(deps);
   });
   afterAll(async () => {
     await twilioApi?.close();
@@ -78,6 +82,25 @@ describe('each customer hears from the centre that serves their area', () => {
       { channel: 'voice', sender: HAEUNDAE.replyPhone },
       { channel: 'sms', sender: HAEUNDAE.senderPhone },
       { channel: 'email', sender: HAEUNDAE.senderEmail },
+    ]);
+  });
+
+  it('the technician choice link, the visit notice and the job dispatched to the technician come from the centre too', async () => {
+    const net = await seedNetwork(pool, { technicians: 1, slotsPerTechnician: 1, centre: HAEUNDAE });
+    const { requestId } = await createRequest(pool, net, { mobile: '+821055504004' });
+    const assignment = createAssignmentActivities({ ...activityDeps(pool), gateways: deps.gateways });
+    const candidates = await assignment.findTechnicianCandidates({ requestId });
+    await assignment.offerTechnicianChoice({ requestId, candidates, expiresInMs: 3_600_000 });
+    const booking = await assignment.reserveTechnicianSlot({ requestId, candidates });
+    await assignment.dispatchJob({ requestId, booking: booking! });
+    await assignment.sendVisitNotice({ requestId, booking: booking! });
+    expect(twilioRequestsTo('+821055504004').map((p) => p.From)).toEqual([HAEUNDAE.senderPhone, HAEUNDAE.senderPhone]);
+    expect(twilioRequestsTo('+821012340000').at(-1)).toMatchObject({ From: HAEUNDAE.senderPhone }); // the technician's terminal
+    const { rows } = await pool.query<{ purpose: string; sender: string }>('SELECT purpose, sender FROM outbox WHERE request_id = $1 ORDER BY id', [requestId]);
+    expect(rows).toEqual([
+      { purpose: 'technician-choice', sender: HAEUNDAE.senderPhone },
+      { purpose: 'dispatch', sender: HAEUNDAE.senderPhone },
+      { purpose: 'visit-notice', sender: HAEUNDAE.senderPhone },
     ]);
   });
 
