@@ -147,10 +147,10 @@ export function createAssignmentActivities(deps: ActivityDeps) {
     const key = `${ctx.workflowId}:dispatch:${booking.slotId}`;
     const send = () =>
       t.terminal_channel === 'sms'
-        ? sendOnce(pool, log, { idempotencyKey: key, requestId, channel: 'sms', purpose: 'dispatch', recipient: t.phone, body: { text }, mode: gateways.sms.mode }, () =>
+        ? sendOnce(pool, log, { idempotencyKey: key, requestId, channel: 'sms', purpose: 'dispatch', recipient: t.phone, sender: ctx.centre.senderPhone, body: { text }, mode: gateways.sms.mode }, () =>
             gateways.sms.sendSms({ to: t.phone, from: ctx.centre.senderPhone, body: text }),
           )
-        : sendOnce(pool, log, { idempotencyKey: key, requestId, channel: 'email', purpose: 'dispatch', recipient: t.email, body: { subject, text }, mode: gateways.email.mode }, () =>
+        : sendOnce(pool, log, { idempotencyKey: key, requestId, channel: 'email', purpose: 'dispatch', recipient: t.email, sender: ctx.centre.senderEmail, body: { subject, text }, mode: gateways.email.mode }, () =>
             gateways.email.sendEmail({ to: t.email, from: { email: ctx.centre.senderEmail, name: ctx.centre.senderName }, replyTo: ctx.centre.agentEmail, subject, text, html: `<pre>${escapeHtml(text)}</pre>` }),
           );
     if ((await unlessUndeliverable(log, 'dispatch', send)) === undefined) {

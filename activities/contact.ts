@@ -1,3 +1,4 @@
+import { whatsappSessionOpen } from '../db/queries/whatsapp';
 import { msUntilContactAllowed } from '../domain/contactHours';
 import type { ContactOptions } from '../workflows/types';
 import type { ActivityDeps } from './deps';
@@ -12,8 +13,18 @@ export function createContactActivities({ pool, clock, settings }: ActivityDeps)
       voice: Boolean(ctx.mobile) && !ctx.optedOut.has('voice'),
       sms: Boolean(ctx.mobile) && !ctx.optedOut.has('sms'),
       email: Boolean(ctx.email) && !ctx.optedOut.has('email'),
+      whatsapp: await whatsappUsable(ctx),
       preferred: ctx.preferredChannel ?? undefined,
     };
+  }
+
+  /**
+   * WhatsApp needs the customer's opt-in, their number, the centre's WhatsApp sender, and a way to
+   * start: an approved survey template, or the 24-hour session their last message opened.
+   */
+  async function whatsappUsable(ctx: Awaited<ReturnType<typeof loadRequestContext>>): Promise<boolean> {
+    if (!ctx.mobile || !ctx.optIns.has('whatsapp') || !ctx.centre.whatsappSender) return false;
+    return Boolean(settings.whatsappTemplates?.survey) || (await whatsappSessionOpen(pool, ctx.customerId, clock()));
   }
 
   /** Milliseconds until the customer's allowed contact hours open (0 when they are open now). */

@@ -18,6 +18,8 @@ export interface ActivitySettings {
   defaultTimeZone: string;
   contactHours: { start: string; end: string };
   incentivePoints: number;
+  /** Approved WhatsApp templates (Content SIDs) for the survey and the reminder outside the 24-hour session. */
+  whatsappTemplates?: { survey?: string; reminder?: string };
   /** Replies classified with less confidence are stored with needs_review and reviewed by an agent. */
   classifierReviewThreshold?: number;
 }

@@ -1,4 +1,5 @@
 import { inTransaction } from '../db/pool';
+import { grantOptIn } from '../db/queries/consent';
 import { unsealContact, type Contact } from '../domain/pii';
 import { toE164 } from '../domain/phone';
 import type { RegisteredRequest, ServiceRequestInput } from '../workflows/types';
@@ -18,6 +19,8 @@ export function createIntakeActivities({ pool, settings, clock }: ActivityDeps) 
     const end = new Date(input.wantedWindow.end);
     if (!(start < end)) throw invalidInput('wantedWindow.end must be after wantedWindow.start');
     if (end <= clock()) throw invalidInput('wantedWindow is already over');
+    const optIns = input.customer.optIns ?? [];
+    if (optIns.includes('marketing_night') && !optIns.includes('marketing')) throw invalidInput('customer.optIns: marketing_night needs marketing');
 
     return rejectingBadData(() => inTransaction(pool, async (db) => {
       const area = await db.query('SELECT service_centre_id, sc.time_zone FROM areas JOIN service_centres sc ON sc.id = service_centre_id WHERE code = $1', [input.customer.areaCode]);
@@ -63,6 +66,10 @@ export function createIntakeActivities({ pool, settings, clock }: ActivityDeps) 
             WHERE id = $1`,
           [input.customer.customerId, contact?.email ?? null, contact?.mobile ?? null],
         );
+      }
+
+      for (const kind of input.customer.optIns ?? []) {
+        await grantOptIn(db, input.customer.customerId, kind, 'intake');
       }
 
       await db.query(

@@ -56,7 +56,7 @@ export function createReplyActivities({ pool, gateways, log, settings }: Activit
 
   /** The task or escalation row is what counts; the email to staff is a courtesy that may bounce. */
   async function notifyStaff(workflowId: string, requestId: string, purpose: string, to: string, centre: { senderEmail: string; senderName: string }, subject: string, text: string) {
-    await unlessUndeliverable(log, purpose, () => sendOnce(pool, log, { idempotencyKey: `${workflowId}:${purpose}`, requestId, channel: 'email', purpose, recipient: to, body: { subject, text }, mode: gateways.email.mode }, () =>
+    await unlessUndeliverable(log, purpose, () => sendOnce(pool, log, { idempotencyKey: `${workflowId}:${purpose}`, requestId, channel: 'email', purpose, recipient: to, sender: centre.senderEmail, body: { subject, text }, mode: gateways.email.mode }, () =>
       gateways.email.sendEmail({ to, from: { email: centre.senderEmail, name: centre.senderName }, replyTo: centre.senderEmail, subject, text, html: `<p>${escapeHtml(text)}</p>` }),
     ));
   }

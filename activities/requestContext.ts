@@ -1,4 +1,5 @@
 import type { Pool } from '../db/pool';
+import type { OptIn } from '../db/queries/consent';
 import { unknownRecord } from './errors';
 import type { Language } from '../domain/messageTemplates';
 
@@ -13,8 +14,10 @@ export interface RequestContext {
   language: Language;
   timeZone: string;
   emailRequested: boolean;
-  preferredChannel: 'email' | 'sms' | null;
+  preferredChannel: 'email' | 'sms' | 'whatsapp' | null;
   optedOut: Set<'voice' | 'sms' | 'email'>;
+  /** What the customer opted in to (marketing, marketing at night, WhatsApp): see db/queries/consent.ts. */
+  optIns: Set<OptIn>;
   product: string;
   productField: string;
   fault: string;
@@ -28,6 +31,8 @@ export interface RequestContext {
     senderEmail: string;
     senderPhone: string;
     replyPhone: string;
+    /** The centre's WhatsApp sender number, if it has one. */
+    whatsappSender: string | null;
     supervisorEmail: string;
     agentEmail: string;
   };
@@ -40,8 +45,9 @@ export async function loadRequestContext(pool: Pool, requestId: string): Promise
             c.id AS customer_id, c.name AS customer_name, c.email, c.mobile, c.language, c.time_zone,
             c.email_requested, c.preferred_channel, c.sensitivity_class,
             sc.id AS centre_id, sc.name AS centre_name, sc.sender_name, sc.sender_email, sc.sender_phone,
-            sc.reply_phone, sc.supervisor_email, sc.agent_email,
-            COALESCE((SELECT array_agg(o.channel) FROM contact_opt_outs o WHERE o.customer_id = c.id), '{}') AS opted_out
+            sc.reply_phone, sc.whatsapp_sender, sc.supervisor_email, sc.agent_email,
+            COALESCE((SELECT array_agg(o.channel) FROM contact_opt_outs o WHERE o.customer_id = c.id), '{}') AS opted_out,
+            COALESCE((SELECT array_agg(k.kind) FROM customer_consents k WHERE k.customer_id = c.id AND k.withdrawn_at IS NULL), '{}') AS opt_ins
        FROM service_requests r
        JOIN customers c ON c.id = r.customer_id
        JOIN areas a ON a.code = r.area_code
@@ -64,6 +70,7 @@ export async function loadRequestContext(pool: Pool, requestId: string): Promise
     emailRequested: r.email_requested,
     preferredChannel: r.preferred_channel,
     optedOut: new Set(r.opted_out),
+    optIns: new Set(r.opt_ins),
     product: r.product_model ? `${r.field_name} (${r.product_model})` : r.field_name,
     productField: r.product_field,
     fault: r.fault_description,
@@ -77,6 +84,7 @@ export async function loadRequestContext(pool: Pool, requestId: string): Promise
       senderEmail: r.sender_email,
       senderPhone: r.sender_phone,
       replyPhone: r.reply_phone,
+      whatsappSender: r.whatsapp_sender,
       supervisorEmail: r.supervisor_email,
       agentEmail: r.agent_email,
     },

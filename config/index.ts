@@ -24,6 +24,8 @@ const duration = (fallback: string) =>
       }
     });
 
+const contentSid = optionalString.refine((v) => v === undefined || /^HX[0-9a-f]{32}$/i.test(v), 'must be a Twilio Content SID (HX followed by 32 hex digits)');
+
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
 const clockTime = (fallback: string) =>
@@ -106,6 +108,9 @@ export const configSchema = z.object({
   TWILIO_AUTH_TOKEN: optionalString,
   /** Validates X-Twilio-Signature when no live TWILIO_AUTH_TOKEN is set: the sandbox demo signs with it. */
   TWILIO_WEBHOOK_AUTH_TOKEN: optionalString,
+  /** Approved WhatsApp Content templates (HX + 32 hex) for messages outside the 24-hour session. */
+  TWILIO_WHATSAPP_SURVEY_CONTENT_SID: contentSid,
+  TWILIO_WHATSAPP_REMINDER_CONTENT_SID: contentSid,
   SENDGRID_API_KEY: optionalString,
   SENDGRID_INBOUND_DOMAIN: z.string().default('reply.example.com'),
   SENDGRID_INBOUND_SECRET: optionalString,
@@ -116,7 +121,7 @@ export const configSchema = z.object({
   DEFAULT_TIME_ZONE: timeZone('Asia/Seoul'),
   CONTACT_HOURS_START: clockTime('08:00'),
   CONTACT_HOURS_END: clockTime('21:00'),
-  SURVEY_CHANNEL_POLICY: z.enum(['email', 'sms']).default('email'),
+  SURVEY_CHANNEL_POLICY: z.enum(['email', 'sms', 'whatsapp']).default('email'),
   INCENTIVE_POINTS: z.coerce.number().int().min(0).default(500),
   /** A reply classified with less confidence (0-1) is stored with needs_review and an agent task. */
   CLASSIFIER_REVIEW_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),

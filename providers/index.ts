@@ -14,5 +14,5 @@ export function createGateways(config: Config, log: Logger): Gateways {
       : undefined;
   const email = config.SENDGRID_API_KEY ? createSendGridGateway({ apiKey: config.SENDGRID_API_KEY }) : sandbox.email;
   log.info({ twilio: twilio ? 'live' : 'sandbox', sendgrid: email.mode }, 'message providers');
-  return { sms: twilio?.sms ?? sandbox.sms, email, voice: twilio?.voice ?? sandbox.voice };
+  return { sms: twilio?.sms ?? sandbox.sms, email, voice: twilio?.voice ?? sandbox.voice, whatsapp: twilio?.whatsapp ?? sandbox.whatsapp };
 }

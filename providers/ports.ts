@@ -21,6 +21,20 @@ export interface OutboundEmail {
   customArgs?: Record<string, string>;
 }
 
+/**
+ * A WhatsApp message (Twilio Messages API, `whatsapp:` addresses): free text inside the 24-hour
+ * session the customer's last message opened, else an approved template (a Content SID) with its
+ * variables ({"1": …, "2": …}). Exactly one of `body` and `template`.
+ */
+export interface OutboundWhatsapp {
+  /** E.164 numbers; the provider module adds the `whatsapp:` prefix. */
+  to: string;
+  from: string;
+  body?: string;
+  template?: { contentSid: string; variables: Record<string, string> };
+  statusCallbackUrl?: string;
+}
+
 /** A keypad survey call; the provider module turns the script into its own call instructions. */
 export interface OutboundCall {
   to: string;
@@ -44,6 +58,10 @@ export interface EmailGateway {
   readonly mode: 'live' | 'sandbox';
   sendEmail(message: OutboundEmail): Promise<{ providerId: string }>;
 }
+export interface WhatsappGateway {
+  readonly mode: 'live' | 'sandbox';
+  sendWhatsapp(message: OutboundWhatsapp): Promise<{ providerId: string }>;
+}
 export interface VoiceGateway {
   readonly mode: 'live' | 'sandbox';
   placeCall(call: OutboundCall): Promise<{ providerId: string }>;
@@ -53,6 +71,7 @@ export interface Gateways {
   sms: SmsGateway;
   email: EmailGateway;
   voice: VoiceGateway;
+  whatsapp: WhatsappGateway;
 }
 
 /**

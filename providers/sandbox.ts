@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { EmailGateway, OutboundCall, OutboundEmail, OutboundSms, SmsGateway, VoiceGateway } from './ports';
+import type { EmailGateway, OutboundCall, OutboundEmail, OutboundSms, OutboundWhatsapp, SmsGateway, VoiceGateway, WhatsappGateway } from './ports';
 
 interface SandboxRecord {
-  kind: 'sms' | 'email' | 'call';
+  kind: 'sms' | 'email' | 'call' | 'whatsapp';
   providerId: string;
-  message: OutboundSms | OutboundEmail | OutboundCall;
+  message: OutboundSms | OutboundEmail | OutboundCall | OutboundWhatsapp;
 }
 
 /**
@@ -22,7 +22,8 @@ export function createSandboxGateways(log: Logger) {
   const sms: SmsGateway = { mode: 'sandbox', sendSms: async (m) => record('sms', m, 'SMsandbox') };
   const email: EmailGateway = { mode: 'sandbox', sendEmail: async (m) => record('email', m, 'sandbox-') };
   const voice: VoiceGateway = { mode: 'sandbox', placeCall: async (c) => record('call', c, 'CAsandbox') };
-  return { sms, email, voice };
+  const whatsapp: WhatsappGateway = { mode: 'sandbox', sendWhatsapp: async (m) => record('whatsapp', m, 'SMsandboxwa') };
+  return { sms, email, voice, whatsapp };
 }
 
 /** Logs show enough of an address to debug with, never the whole of it. */

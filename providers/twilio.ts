@@ -1,6 +1,6 @@
 import twilio from 'twilio';
 import type { ClientOpts } from 'twilio/lib/base/BaseTwilio';
-import { PROVIDER_REQUEST_TIMEOUT_MS, type SmsGateway, type VoiceGateway } from './ports';
+import { PROVIDER_REQUEST_TIMEOUT_MS, type SmsGateway, type VoiceGateway, type WhatsappGateway } from './ports';
 import { twilioDeliveryError } from './twilioErrors';
 import { surveyCallTwiml } from './twilioTwiml';
 
@@ -11,8 +11,11 @@ export interface TwilioOptions {
   httpClient?: ClientOpts['httpClient'];
 }
 
-/** SMS through Twilio Messaging and the keypad survey call through Programmable Voice. */
-export function createTwilioGateways(options: TwilioOptions): { sms: SmsGateway; voice: VoiceGateway } {
+/** The address form of Twilio's WhatsApp channel. */
+export const whatsappAddress = (e164: string) => `whatsapp:${e164}`;
+
+/** SMS and WhatsApp through Twilio Messaging and the keypad survey call through Programmable Voice. */
+export function createTwilioGateways(options: TwilioOptions): { sms: SmsGateway; voice: VoiceGateway; whatsapp: WhatsappGateway } {
   // No SDK-level retry on 429: the activity's retry policy owns retrying, with the outbox guard.
   const client = twilio(options.accountSid, options.authToken, { httpClient: options.httpClient, autoRetry: false, timeout: PROVIDER_REQUEST_TIMEOUT_MS });
 
@@ -55,5 +58,25 @@ export function createTwilioGateways(options: TwilioOptions): { sms: SmsGateway;
     },
   };
 
-  return { sms, voice };
+  const whatsapp: WhatsappGateway = {
+    mode: 'live',
+    async sendWhatsapp(message) {
+      const content = message.template
+        ? { contentSid: message.template.contentSid, contentVariables: JSON.stringify(message.template.variables) }
+        : { body: message.body ?? '' };
+      try {
+        const sent = await client.messages.create({
+          to: whatsappAddress(message.to),
+          from: whatsappAddress(message.from),
+          ...content,
+          ...(message.statusCallbackUrl ? { statusCallback: message.statusCallbackUrl } : {}),
+        });
+        return { providerId: sent.sid };
+      } catch (err) {
+        throw twilioDeliveryError(err);
+      }
+    },
+  };
+
+  return { sms, voice, whatsapp };
 }

@@ -11,5 +11,6 @@ export function activitySettings(config: Config): ActivitySettings {
     contactHours: { start: config.CONTACT_HOURS_START, end: config.CONTACT_HOURS_END },
     incentivePoints: config.INCENTIVE_POINTS,
     classifierReviewThreshold: config.CLASSIFIER_REVIEW_THRESHOLD,
+    whatsappTemplates: { survey: config.TWILIO_WHATSAPP_SURVEY_CONTENT_SID, reminder: config.TWILIO_WHATSAPP_REMINDER_CONTENT_SID },
   };
 }

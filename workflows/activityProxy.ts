@@ -21,10 +21,10 @@ const retry = (overrides: RetryPolicy = {}): RetryPolicy => ({
  * - staff messages: dispatch to the technician, agent tasks and escalations write their record and
  *   mail a person; the provider call is bounded by its SDK timeout (20 s), so 45 s per attempt.
  *   Unbounded like records: the row is what counts.
- * - customer messages: the choice link, the visit notice, the survey call, SMS and email, the
- *   reminder. Bounded (25 attempts, at most 6 hours): a message that cannot leave by then is given
- *   up, and the workflow takes the branch it has for that (the other channel, the best candidate,
- *   no reminder). The outbox makes each attempt safe: nothing is sent twice.
+ * - customer messages: the choice link, the visit notice, the survey call, SMS, email and
+ *   WhatsApp, the reminder. Bounded (25 attempts, at most 6 hours): a message that cannot leave by
+ *   then is given up, and the workflow takes the branch it has for that (the other channel, the
+ *   best candidate, no reminder). The outbox makes each attempt safe: nothing is sent twice.
  * - short reads (contact options, contact hours, the settle time): local activities, no round trip through the
  *   server's task queue.
  */
@@ -65,6 +65,7 @@ export const acts: Activities = {
   placeSurveyCall: customerMessages.placeSurveyCall,
   sendSurveySms: customerMessages.sendSurveySms,
   sendSurveyEmail: customerMessages.sendSurveyEmail,
+  sendSurveyWhatsapp: customerMessages.sendSurveyWhatsapp,
   sendReplyReminder: customerMessages.sendReplyReminder,
   contactOptions: shortRead('contactOptions'),
   contactHoursWait: shortRead('contactHoursWait'),

@@ -35,7 +35,7 @@ export interface SurveyReplyReceived extends Keyed {
   at: string;
 }
 export interface SurveyDeliveryFailed extends Keyed {
-  channel: 'email' | 'sms';
+  channel: 'email' | 'sms' | 'whatsapp';
   reason: string;
 }
 export interface BookingReleased extends Keyed {

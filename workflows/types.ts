@@ -28,8 +28,8 @@ export type CloseReason =
   | 'rejected_at_intake';
 
 export type ReplyCategory = 'repeat_failure' | 'usage_question' | 'complaint' | 'delighted' | 'satisfied';
-export type SurveyChannel = 'email' | 'sms';
-export type ReplyChannel = 'voice' | 'sms' | 'email' | 'web';
+export type SurveyChannel = 'email' | 'sms' | 'whatsapp';
+export type ReplyChannel = 'voice' | 'sms' | 'email' | 'web' | 'whatsapp';
 export type ProgressStatus = 'en_route' | 'arrived' | 'working';
 export type CallOutcome = 'answered' | 'callback_requested' | 'no_answer' | 'busy' | 'failed' | 'machine' | 'refused';
 
@@ -61,6 +61,8 @@ export interface ServiceRequestInput {
     timeZone?: string;
     sensitivityClass?: string;
     preferredChannel?: SurveyChannel;
+    /** What the customer opted in to when registering (advertisements, at night too, WhatsApp); absent: nothing. */
+    optIns?: ('marketing' | 'marketing_night' | 'whatsapp')[];
   };
   product: { field: string; model?: string; fault: string };
   wantedWindow: { start: string; end: string };
@@ -93,6 +95,8 @@ export interface ContactOptions {
   voice: boolean;
   sms: boolean;
   email: boolean;
+  /** WhatsApp consent, a centre sender, and a template or an open session (absent in older requests: no). */
+  whatsapp?: boolean;
   /** What the customer said they prefer for messages, if anything. */
   preferred?: SurveyChannel;
 }

@@ -6,7 +6,7 @@ import type { RequestContext } from '../requestContext';
 import { sendOnce, type OutboxResult } from './outbox';
 
 export interface CustomerMessage {
-  channel: 'sms' | 'email';
+  channel: 'sms' | 'email' | 'whatsapp';
   idempotencyKey: string;
   purpose: string;
   text: string;
@@ -16,6 +16,8 @@ export interface CustomerMessage {
   headers?: Record<string, string>;
   /** Where the SMS provider reports a failed delivery, so the workflow can try the other channel. */
   statusCallbackUrl?: string;
+  /** WhatsApp outside the 24-hour session: the approved template and its variables (`text` is then unused). */
+  template?: { contentSid: string; variables: Record<string, string> };
 }
 
 /**
@@ -32,8 +34,19 @@ export async function sendToCustomer(
   if (message.channel === 'sms') {
     const to = ctx.mobile;
     if (!to || ctx.optedOut.has('sms')) throw permanentDeliveryFailure('no mobile number or no consent for SMS');
-    return sendOnce(pool, log, { ...base, channel: 'sms', recipient: to, body: { text: message.text }, mode: gateways.sms.mode }, () =>
-      gateways.sms.sendSms({ to, from: ctx.centre.senderPhone, body: message.text, statusCallbackUrl: message.statusCallbackUrl }),
+    const from = ctx.centre.senderPhone;
+    return sendOnce(pool, log, { ...base, channel: 'sms', recipient: to, sender: from, body: { text: message.text }, mode: gateways.sms.mode }, () =>
+      gateways.sms.sendSms({ to, from, body: message.text, statusCallbackUrl: message.statusCallbackUrl }),
+    );
+  }
+  if (message.channel === 'whatsapp') {
+    const to = ctx.mobile;
+    const from = ctx.centre.whatsappSender;
+    if (!to || !ctx.optIns.has('whatsapp')) throw permanentDeliveryFailure('no mobile number or no consent for WhatsApp');
+    if (!from) throw permanentDeliveryFailure('the service centre has no WhatsApp sender');
+    const content = message.template ? { template: message.template } : { body: message.text };
+    return sendOnce(pool, log, { ...base, channel: 'whatsapp', recipient: to, sender: from, body: content, mode: gateways.whatsapp.mode }, () =>
+      gateways.whatsapp.sendWhatsapp({ to, from, ...content, statusCallbackUrl: message.statusCallbackUrl }),
     );
   }
   const to = ctx.email;
@@ -42,7 +55,7 @@ export async function sendToCustomer(
   return sendOnce(
     pool,
     log,
-    { ...base, channel: 'email', recipient: to, body: { subject, text: message.text, replyTo: message.replyTo ?? ctx.centre.senderEmail, headers: message.headers ?? {} }, mode: gateways.email.mode },
+    { ...base, channel: 'email', recipient: to, sender: ctx.centre.senderEmail, body: { subject, text: message.text, replyTo: message.replyTo ?? ctx.centre.senderEmail, headers: message.headers ?? {} }, mode: gateways.email.mode },
     () =>
       gateways.email.sendEmail({
         to,

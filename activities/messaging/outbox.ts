@@ -7,9 +7,11 @@ export interface OutboxMessage {
   /** workflow id + purpose + attempt: the same message asked for twice is one row. */
   idempotencyKey: string;
   requestId?: string;
-  channel: 'sms' | 'email' | 'voice';
+  channel: 'sms' | 'email' | 'voice' | 'whatsapp';
   purpose: string;
   recipient: string;
+  /** The centre's address it goes out from (phone number, email identity): recorded with the message. */
+  sender: string;
   body: unknown;
   mode: 'live' | 'sandbox';
 }
@@ -33,12 +35,12 @@ export async function sendOnce(
   send: () => Promise<{ providerId: string }>,
 ): Promise<OutboxResult> {
   const claimed = await pool.query(
-    `INSERT INTO outbox (idempotency_key, request_id, channel, purpose, recipient, body, mode)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+    `INSERT INTO outbox (idempotency_key, request_id, channel, purpose, recipient, sender, body, mode)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (idempotency_key) DO UPDATE SET status = 'pending', error = NULL
        WHERE outbox.status = 'retry'
      RETURNING id`,
-    [message.idempotencyKey, message.requestId ?? null, message.channel, message.purpose, message.recipient, JSON.stringify(message.body), message.mode],
+    [message.idempotencyKey, message.requestId ?? null, message.channel, message.purpose, message.recipient, message.sender, JSON.stringify(message.body), message.mode],
   );
   if (claimed.rowCount === 0) {
     const existing = await pool.query<{ status: string; provider_message_id: string | null; error: string | null }>(

@@ -26,11 +26,12 @@ import { oneOf, requiredText } from './support/values';
 
 const USAGE = `Usage: npm run request -- <command> [flags]
   start  --file request.json | --area A --field F --fault TEXT --from ISO --to ISO
-         [--customer-id ID] [--name N --email E --mobile M] [--language ko|en] [--model M] [--preferred-channel email|sms]
+         [--customer-id ID] [--name N --email E --mobile M] [--language ko|en] [--model M] [--preferred-channel email|sms|whatsapp]
+         [--opt-in marketing,marketing_night,whatsapp]
   show   --request ID
   list   [--stage STAGE] [--centre ID] [--customer ID] [--limit N]
   signal --request ID --signal choose|progress|complete|call-outcome|reply [--technician T] [--status S]
-         [--resolved true|false] [--outcome O] [--rating 1-5] [--channel sms|email|web|voice] [--event-id K]
+         [--resolved true|false] [--outcome O] [--rating 1-5] [--channel sms|email|web|voice|whatsapp] [--event-id K]
   cancel --request ID --reason TEXT`;
 
 const QUERY_DEADLINE_MS = 5000;
@@ -49,7 +50,7 @@ export async function run(argv: string[], deps: RequestCliDeps): Promise<number>
     const { values } = parseArgs({
       args: rest,
       options: Object.fromEntries(
-        ['file', 'area', 'field', 'fault', 'from', 'to', 'customer-id', 'name', 'email', 'mobile', 'language', 'model', 'preferred-channel',
+        ['file', 'area', 'field', 'fault', 'from', 'to', 'customer-id', 'name', 'email', 'mobile', 'language', 'model', 'preferred-channel', 'opt-in',
           'request', 'stage', 'centre', 'customer', 'limit', 'signal', 'technician', 'status', 'resolved', 'outcome', 'rating', 'channel', 'event-id', 'reason']
           .map((k) => [k, { type: 'string' as const }]),
       ),
@@ -99,7 +100,7 @@ async function start(v: Record<string, string | undefined>, deps: RequestCliDeps
     }
   } else {
     body = {
-      customer: { id: v['customer-id'], name: v.name, email: v.email, mobile: v.mobile, areaCode: requiredText('area', v.area), language: v.language, preferredChannel: v['preferred-channel'] },
+      customer: { id: v['customer-id'], name: v.name, email: v.email, mobile: v.mobile, areaCode: requiredText('area', v.area), language: v.language, preferredChannel: v['preferred-channel'], optIns: v['opt-in']?.split(',').map((o) => o.trim()) },
       product: { field: requiredText('field', v.field), model: v.model, fault: requiredText('fault', v.fault, 2000) },
       wantedWindow: { start: requiredText('from', v.from), end: requiredText('to', v.to) },
     };
@@ -181,7 +182,7 @@ async function signal(v: Record<string, string | undefined>, deps: RequestCliDep
       await send(callOutcomeSignal, { eventId, callSid: `manual-${eventId}`, outcome: oneOf('outcome', requiredText('outcome', v.outcome), ['answered', 'callback_requested', 'no_answer', 'busy', 'failed', 'machine', 'refused'] as const)!, rating: rating(), at });
       break;
     case 'reply':
-      await send(surveyReplySignal, { eventId, channel: oneOf('channel', v.channel ?? 'web', ['sms', 'email', 'web', 'voice'] as const)!, rating: rating(), at });
+      await send(surveyReplySignal, { eventId, channel: oneOf('channel', v.channel ?? 'web', ['sms', 'email', 'web', 'voice', 'whatsapp'] as const)!, rating: rating(), at });
       break;
   }
   deps.out(`${kind} signal sent to ${workflowId} (event id ${eventId})`);

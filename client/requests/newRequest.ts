@@ -22,7 +22,9 @@ export const newRequestSchema = z
       language: z.enum(['ko', 'en']).default('ko'),
       timeZone: z.string().optional(),
       sensitivityClass: z.string().optional(),
-      preferredChannel: z.enum(['email', 'sms']).optional(),
+      preferredChannel: z.enum(['email', 'sms', 'whatsapp']).optional(),
+      /** Opt-ins the customer gave: advertisements, advertisements at night too, WhatsApp. */
+      optIns: z.array(z.enum(['marketing', 'marketing_night', 'whatsapp'])).optional(),
     }),
     product: z.object({ field: z.string().min(1), model: z.string().max(100).optional(), fault: z.string().trim().min(1).max(2000) }),
     wantedWindow: z.object({ start: isoDate, end: isoDate }),
@@ -33,6 +35,9 @@ export const newRequestSchema = z
     }
     if ((r.customer.email || r.customer.mobile) && !r.customer.name) {
       ctx.addIssue({ code: 'custom', path: ['customer', 'name'], message: 'is required with contact details' });
+    }
+    if (r.customer.optIns?.includes('marketing_night') && !r.customer.optIns.includes('marketing')) {
+      ctx.addIssue({ code: 'custom', path: ['customer', 'optIns'], message: 'marketing_night (advertisements at night) needs marketing as well' });
     }
     if (new Date(r.wantedWindow.end) <= new Date(r.wantedWindow.start)) {
       ctx.addIssue({ code: 'custom', path: ['wantedWindow', 'end'], message: 'must be after wantedWindow.start' });
@@ -66,6 +71,7 @@ export async function startServiceRequest(client: Client, config: Config, raw: u
       timeZone: r.customer.timeZone,
       sensitivityClass: r.customer.sensitivityClass,
       preferredChannel: r.customer.preferredChannel,
+      ...(r.customer.optIns?.length ? { optIns: [...new Set(r.customer.optIns)] } : {}),
     },
     product: r.product,
     wantedWindow: { start: new Date(r.wantedWindow.start).toISOString(), end: new Date(r.wantedWindow.end).toISOString() },

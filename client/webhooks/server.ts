@@ -12,6 +12,7 @@ import { sendgridEventRoutes } from './routes/sendgridEvents';
 import { sendgridInboundRoutes } from './routes/sendgridInbound';
 import { surveyFormRoutes } from './routes/surveyForm';
 import { twilioSmsRoutes } from './routes/twilioSms';
+import { twilioWhatsappRoutes } from './routes/twilioWhatsapp';
 import { twilioVoiceRoutes } from './routes/twilioVoice';
 import { twilioVoiceInboundRoutes } from './routes/twilioVoiceInbound';
 import { unsubscribeRoutes } from './routes/unsubscribe';
@@ -85,6 +86,7 @@ export async function buildWebhookServer(deps: WebhookDeps): Promise<FastifyInst
   await app.register(twilioVoiceRoutes(deps));
   await app.register(twilioVoiceInboundRoutes(deps));
   await app.register(twilioSmsRoutes(deps));
+  await app.register(twilioWhatsappRoutes(deps));
   await app.register(sendgridInboundRoutes(deps));
   await app.register(sendgridEventRoutes(deps));
   await app.register(surveyFormRoutes(deps));

@@ -3,6 +3,8 @@ import type { Pool, PoolClient } from '../pool';
 export type InboxSource =
   | 'twilio-sms'
   | 'twilio-sms-status'
+  | 'twilio-whatsapp'
+  | 'twilio-whatsapp-status'
   | 'twilio-voice'
   | 'sendgrid-inbound'
   | 'sendgrid-event'

@@ -17,8 +17,8 @@ export interface StatisticsFilter {
 }
 
 export const REPLY_CATEGORIES = ['repeat_failure', 'usage_question', 'complaint', 'delighted', 'satisfied'] as const;
-export const SURVEY_CHANNELS = ['voice', 'sms', 'email'] as const;
-export const REPLY_CHANNELS = ['voice', 'sms', 'email', 'web'] as const;
+export const SURVEY_CHANNELS = ['voice', 'sms', 'email', 'whatsapp'] as const;
+export const REPLY_CHANNELS = ['voice', 'sms', 'email', 'whatsapp', 'web'] as const;
 
 export interface ReplyRateRow {
   channel: string;

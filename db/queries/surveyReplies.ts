@@ -48,7 +48,8 @@ export async function storeSurveyReply(
 ): Promise<ReplyCategory> {
   const content = await readReply(pool, reply);
   const classification = classifyReply({
-    channel: reply.channel === 'voice' ? 'ivr' : reply.channel,
+    // A WhatsApp reply reads like an SMS reply (short, a number and a few words).
+    channel: reply.channel === 'voice' ? 'ivr' : reply.channel === 'whatsapp' ? 'sms' : reply.channel,
     text: content.text,
     rating: content.rating,
   });

@@ -18,7 +18,7 @@ runWorkerProcess({
     if (!config.TWILIO_ACCOUNT_SID || !config.TWILIO_AUTH_TOKEN || !config.SENDGRID_API_KEY) throw new Error('the chaos worker needs fake Twilio and SendGrid credentials');
     const httpClient = twilioHttpClientFor(providerUrl) as unknown as Parameters<typeof createTwilioGateways>[0]['httpClient'];
     const twilio = createTwilioGateways({ accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, httpClient });
-    return { sms: twilio.sms, voice: twilio.voice, email: createSendGridGateway({ apiKey: config.SENDGRID_API_KEY, baseUrl: providerUrl }) };
+    return { sms: twilio.sms, voice: twilio.voice, whatsapp: twilio.whatsapp, email: createSendGridGateway({ apiKey: config.SENDGRID_API_KEY, baseUrl: providerUrl }) };
   },
 }).catch((err) => {
   console.error(err instanceof Error ? err.message : err);

@@ -8,8 +8,8 @@ import { hashToken } from '../../db/queries/accessTokens';
  * run at every start: rows are upserted and slots that already exist are skipped.
  */
 export const DEMO_CENTRES = [
-  { id: 'seoul-gangnam', name: 'Gangnam Service Centre', nameKo: '강남 서비스센터', tz: 'Asia/Seoul', phone: '+8215880101', reply: '+8215880102', areas: [['06236', 'Gangnam-gu Yeoksam-dong'], ['06164', 'Gangnam-gu Samseong-dong']] },
-  { id: 'busan-haeundae', name: 'Haeundae Service Centre', nameKo: '해운대 서비스센터', tz: 'Asia/Seoul', phone: '+8215880201', reply: '+8215880202', areas: [['48094', 'Haeundae-gu U-dong'], ['48060', 'Haeundae-gu Jung-dong']] },
+  { id: 'seoul-gangnam', name: 'Gangnam Service Centre', nameKo: '강남 서비스센터', tz: 'Asia/Seoul', phone: '+8215880101', reply: '+8215880102', whatsapp: '+8215880103', areas: [['06236', 'Gangnam-gu Yeoksam-dong'], ['06164', 'Gangnam-gu Samseong-dong']] },
+  { id: 'busan-haeundae', name: 'Haeundae Service Centre', nameKo: '해운대 서비스센터', tz: 'Asia/Seoul', phone: '+8215880201', reply: '+8215880202', whatsapp: '+8215880203', areas: [['48094', 'Haeundae-gu U-dong'], ['48060', 'Haeundae-gu Jung-dong']] },
 ] as const;
 
 export const DEMO_FIELDS = [
@@ -41,10 +41,12 @@ export function demoTechnicianToken(secret: string, technicianId: string): strin
 export async function seedDemoData(pool: Pool, options: { now: Date; technicianSecret: string; days?: number }): Promise<void> {
   for (const c of DEMO_CENTRES) {
     await pool.query(
-      `INSERT INTO service_centres (id, name, time_zone, sender_name, sender_email, sender_phone, reply_phone, supervisor_email, agent_email)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, sender_phone = EXCLUDED.sender_phone, reply_phone = EXCLUDED.reply_phone`,
-      [c.id, c.name, c.tz, c.name, `survey@${c.id}.service.example`, c.phone, c.reply, `supervisor@${c.id}.service.example`, `agent@${c.id}.service.example`],
+      `INSERT INTO service_centres (id, name, time_zone, sender_name, sender_email, sender_phone, reply_phone, supervisor_email, agent_email, whatsapp_sender)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, sender_name = EXCLUDED.sender_name, sender_email = EXCLUDED.sender_email,
+         sender_phone = EXCLUDED.sender_phone, reply_phone = EXCLUDED.reply_phone, whatsapp_sender = EXCLUDED.whatsapp_sender`,
+      // Each centre sends from its own number and email identity, and is called back on its own line (KR claims 10-11).
+      [c.id, c.name, c.tz, c.name, `survey@${c.id}.service.example`, c.phone, c.reply, `supervisor@${c.id}.service.example`, `agent@${c.id}.service.example`, c.whatsapp],
     );
     for (const [code, name] of c.areas) {
       await pool.query(`INSERT INTO areas (code, name, service_centre_id) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING`, [code, name, c.id]);

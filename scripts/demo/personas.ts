@@ -23,14 +23,16 @@ export interface Persona {
   field: string;
   fault: string;
   preferredChannel?: 'email' | 'sms';
+  /** Opt-ins given at registration: with marketing, the survey carries the running promotion as an advertisement. */
+  optIns?: ('marketing' | 'marketing_night' | 'whatsapp')[];
   sensitivityClass: string;
   branch: Branch;
 }
 
 export const PERSONAS: Persona[] = [
   { customerId: 'demo-cus-01', name: '김하늘', mobile: '+821055500101', email: 'haneul@mail.example', language: 'ko', areaCode: '06236', field: 'refrigerator', fault: '냉장실 온도가 올라가요', sensitivityClass: 'standard', branch: 'phone_answered' },
-  { customerId: 'demo-cus-02', name: 'Jane Doe', mobile: '+821055500102', email: 'jane@mail.example', language: 'en', areaCode: '06164', field: 'washing_machine', fault: 'Drum does not spin', preferredChannel: 'email', sensitivityClass: 'busy', branch: 'email_reply' },
-  { customerId: 'demo-cus-03', name: '박서준', mobile: '+821055500103', language: 'ko', areaCode: '48094', field: 'air_conditioner', fault: '찬바람이 약해요', sensitivityClass: 'sensitive', branch: 'sms_reply' },
+  { customerId: 'demo-cus-02', name: 'Jane Doe', mobile: '+821055500102', email: 'jane@mail.example', language: 'en', areaCode: '06164', field: 'washing_machine', fault: 'Drum does not spin', preferredChannel: 'email', optIns: ['marketing'], sensitivityClass: 'busy', branch: 'email_reply' },
+  { customerId: 'demo-cus-03', name: '박서준', mobile: '+821055500103', language: 'ko', areaCode: '48094', field: 'air_conditioner', fault: '찬바람이 약해요', optIns: ['marketing', 'marketing_night'], sensitivityClass: 'sensitive', branch: 'sms_reply' },
   { customerId: 'demo-cus-04', name: '이수민', mobile: '+821055500104', language: 'ko', areaCode: '06236', field: 'refrigerator', fault: '얼음이 안 얼어요', preferredChannel: 'sms', sensitivityClass: 'elderly', branch: 'web_form' },
   { customerId: 'demo-cus-05', name: 'Tom Baker', email: 'tom@mail.example', language: 'en', areaCode: '48060', field: 'washing_machine', fault: 'Leaks water during rinse', sensitivityClass: 'standard', branch: 'no_reply' },
   { customerId: 'demo-cus-06', name: '최민호', mobile: '+821055500106', language: 'ko', areaCode: '06164', field: 'air_conditioner', fault: '실외기 소음이 커요', sensitivityClass: 'standard', branch: 'repeat_failure' },

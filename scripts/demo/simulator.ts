@@ -65,7 +65,7 @@ export function startSimulator(o: SimulatorOptions) {
     started++;
     const from = new Date(Date.now() + 60_000);
     const { requestId } = await startServiceRequest(o.temporal, o.config, {
-      customer: { id: persona.customerId, name: persona.name, email: persona.email, mobile: persona.mobile, areaCode: persona.areaCode, language: persona.language, preferredChannel: persona.preferredChannel, sensitivityClass: persona.sensitivityClass },
+      customer: { id: persona.customerId, name: persona.name, email: persona.email, mobile: persona.mobile, areaCode: persona.areaCode, language: persona.language, preferredChannel: persona.preferredChannel, optIns: persona.optIns, sensitivityClass: persona.sensitivityClass },
       product: { field: persona.field, fault: persona.fault },
       wantedWindow: { start: from.toISOString(), end: new Date(from.getTime() + 2 * 86_400_000).toISOString() },
     });
@@ -169,6 +169,9 @@ export function startSimulator(o: SimulatorOptions) {
       return post(`/survey/${token}`, new URLSearchParams({ kindness: rating, punctuality: rating, fixed: rating, overall: rating, comment: answer.text ?? '' }), {
         'content-type': 'application/x-www-form-urlencoded',
       });
+    }
+    if (survey.channel === 'whatsapp') {
+      return twilio('/webhooks/twilio/whatsapp', { From: `whatsapp:${t.persona.mobile ?? ''}`, To: 'whatsapp:+8215880103', Body: answer.text ?? '', MessageSid: `SMdemowa${t.requestId.replace(/-/g, '')}` });
     }
     // A persona can have several surveys open at once: the reply names its request by the code the SMS carries.
     const code = survey.body.text.match(/#(\d{6})/)?.[1];

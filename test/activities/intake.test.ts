@@ -3,6 +3,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIntakeActivities } from '../../activities/intake';
 import type { ActivityDeps } from '../../activities/deps';
+import { optInsOf } from '../../db/queries/consent';
 import { sealContact } from '../../domain/pii';
 import { createSandboxGateways } from '../../providers/sandbox';
 import type { ServiceRequestInput } from '../../workflows/types';
@@ -42,6 +43,20 @@ function input(customer: Partial<ServiceRequestInput['customer']>, overrides: Pa
 }
 
 describe('intake', () => {
+  it('records the opt-ins the customer gave (marketing, at night, WhatsApp); none given is none held', async () => {
+    const request = input({ sealedContact: sealContact({ name: 'Jane', mobile: uniqueMobile() }, key), optIns: ['marketing', 'marketing_night'] });
+    await registerServiceRequest(request);
+    expect(await optInsOf(pool, request.customer.customerId)).toEqual(new Set(['marketing', 'marketing_night']));
+    const without = input({ sealedContact: sealContact({ name: 'Joe', mobile: uniqueMobile() }, key) });
+    await registerServiceRequest(without);
+    expect(await optInsOf(pool, without.customer.customerId)).toEqual(new Set());
+  });
+
+  it('refuses night advertising consent without marketing consent', async () => {
+    const request = input({ sealedContact: sealContact({ name: 'Jane', mobile: uniqueMobile() }, key), optIns: ['marketing_night'] });
+    await expect(registerServiceRequest(request)).rejects.toMatchObject({ type: 'InvalidInput', message: expect.stringContaining('marketing_night needs marketing') });
+  });
+
   it('registers a new customer and the request; a retry of the same intake changes nothing', async () => {
     const request = input({ sealedContact: sealContact({ name: 'Jane', email: 'jane@mail.example', mobile: '010-5555-0177' }, key) });
     const first = await registerServiceRequest(request);

@@ -23,6 +23,7 @@ describe('log lines never carry a secret', () => {
     expect(redactUrl('/survey/sv_9f8e7d6c5b4a39281706f5e4d3c2b1a0?lang=ko')).toBe('/survey/[redacted]?lang=[redacted]');
     expect(redactUrl('/choose/abc')).toBe('/choose/[redacted]');
     expect(redactUrl('/unsubscribe/u-123/confirm')).toBe('/unsubscribe/[redacted]/confirm');
+    expect(redactUrl('/ads/opt-out/ad1')).toBe('/ads/opt-out/[redacted]');
     expect(redactUrl('/webhooks/sendgrid/inbound/s3cret')).toBe('/webhooks/sendgrid/inbound/[redacted]');
     expect(redactUrl('/stats?token=op-token&month=2026-11')).toBe('/stats?token=[redacted]&month=[redacted]');
     expect(redactUrl('https://hooks.example.test/stats/data.json?token=x')).toBe('https://hooks.example.test/stats/data.json?token=[redacted]');

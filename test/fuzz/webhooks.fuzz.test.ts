@@ -24,6 +24,8 @@ const OPERATOR_TOKEN = 'operator-token-for-fuzzing';
 const TWILIO_ROUTES = [
   '/webhooks/twilio/sms',
   '/webhooks/twilio/sms/status',
+  '/webhooks/twilio/whatsapp',
+  '/webhooks/twilio/whatsapp/status',
   '/webhooks/twilio/voice/gather',
   '/webhooks/twilio/voice/status',
   '/webhooks/twilio/voice/incoming',
@@ -34,12 +36,12 @@ const TWILIO_ROUTES = [
   '/webhooks/twilio/voice/incoming/recording-status',
   '/webhooks/twilio/voice/incoming/recording-status?requestId=00000000-0000-4000-8000-000000000000',
 ];
-const TWILIO_KEYS = ['MessageSid', 'SmsSid', 'CallSid', 'AccountSid', 'From', 'To', 'Body', 'Digits', 'CallStatus', 'MessageStatus', 'AnsweredBy', 'ErrorCode', 'NumMedia', 'RecordingSid', 'RecordingUrl', 'RecordingStatus'];
+const TWILIO_KEYS = ['MessageSid', 'SmsSid', 'CallSid', 'AccountSid', 'From', 'To', 'Body', 'ChannelPrefix', 'Digits', 'CallStatus', 'MessageStatus', 'AnsweredBy', 'ErrorCode', 'NumMedia', 'RecordingSid', 'RecordingUrl', 'RecordingStatus'];
 
 const text = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.constantFrom('', ' ', '\u0000', '%', '%%', '../../etc/passwd', '<script>', "' OR 1=1 --", '+821012345678', '5', '-1', '99999999999999999999', 'NaN', '{}', '[]'),
+  fc.constantFrom('', ' ', '\u0000', '%', '%%', '../../etc/passwd', '<script>', "' OR 1=1 --", '+821012345678', 'whatsapp:+821012345678', '5', '-1', '99999999999999999999', 'NaN', '{}', '[]'),
 );
 const formParams = fc.dictionary(fc.oneof(fc.constantFrom(...TWILIO_KEYS), fc.string({ maxLength: 12 })), text, { maxKeys: 8 });
 const jsonValue = fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.array(fc.dictionary(fc.constantFrom('event', 'sg_event_id', 'requestId', 'purpose', 'email', 'timestamp', 'reason'), fc.jsonValue({ maxDepth: 1 })), { maxLength: 5 }));

@@ -35,7 +35,7 @@ describe('ambiguous provider answers are never sent twice', () => {
   const sms = () => createTwilioGateways({ accountSid: TWILIO_TEST_ACCOUNT, authToken: TWILIO_TEST_TOKEN, httpClient: new LocalRequestClient(api.url, SHORT_TIMEOUT_MS) }).sms;
   const email = () => createSendGridGateway({ apiKey: 'SG.fake', baseUrl: api.url, timeoutMs: SHORT_TIMEOUT_MS });
   const outboxRow = async (key: string) => (await pool.query('SELECT status FROM outbox WHERE idempotency_key = $1', [key])).rows[0];
-  const message = (channel: 'sms' | 'email'): OutboxMessage => ({ idempotencyKey: `ambiguous:${randomUUID()}`, channel, purpose: 'survey', recipient: 'r', body: {}, mode: 'live' });
+  const message = (channel: 'sms' | 'email'): OutboxMessage => ({ idempotencyKey: `ambiguous:${randomUUID()}`, channel, purpose: 'survey', recipient: 'r', sender: 's', body: {}, mode: 'live' });
 
   const senders = {
     'Twilio SMS': { channel: 'sms' as const, send: () => sms().sendSms({ to: '+821012345678', from: '+82215880001', body: 'rate us' }) },

@@ -5,15 +5,26 @@ import type { Pool } from '../../db/pool';
  * A small service network of its own for each test: one centre, one area, one field, technicians
  * with slots. Ids carry a random suffix so test files running at once never collide.
  */
-export async function seedNetwork(pool: Pool, options: { technicians?: number; slotsPerTechnician?: number; slotStart?: Date } = {}) {
+export interface CentreSenders {
+  name: string;
+  senderName: string;
+  senderEmail: string;
+  senderPhone: string;
+  replyPhone: string;
+}
+
+const GANGNAM: CentreSenders = { name: 'Gangnam Service Centre', senderName: 'Gangnam Service', senderEmail: 'service@centre.example', senderPhone: '+82215880001', replyPhone: '+82215880002' };
+
+export async function seedNetwork(pool: Pool, options: { technicians?: number; slotsPerTechnician?: number; slotStart?: Date; centre?: CentreSenders } = {}) {
   const s = randomBytes(4).toString('hex');
   const centreId = `centre-${s}`;
   const areaCode = `area-${s}`;
   const field = `field-${s}`;
+  const centre = options.centre ?? GANGNAM;
   await pool.query(
     `INSERT INTO service_centres (id, name, time_zone, sender_name, sender_email, sender_phone, reply_phone, supervisor_email, agent_email)
-     VALUES ($1, 'Gangnam Service Centre', 'Asia/Seoul', 'Gangnam Service', 'service@centre.example', '+82215880001', '+82215880002', 'supervisor@centre.example', 'agent@centre.example')`,
-    [centreId],
+     VALUES ($1, $2, 'Asia/Seoul', $3, $4, $5, $6, 'supervisor@centre.example', 'agent@centre.example')`,
+    [centreId, centre.name, centre.senderName, centre.senderEmail, centre.senderPhone, centre.replyPhone],
   );
   await pool.query(`INSERT INTO areas (code, name, service_centre_id) VALUES ($1, 'Gangnam-gu', $2)`, [areaCode, centreId]);
   await pool.query(`INSERT INTO product_fields (code, name) VALUES ($1, 'Refrigerator')`, [field]);

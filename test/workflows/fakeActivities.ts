@@ -9,7 +9,7 @@ export interface FakeWorld {
   contact: ContactOptions;
   category: ReplyCategory;
   contactWaitMs: number[];
-  permanentlyFailing: Set<'sms' | 'email' | 'voice'>;
+  permanentlyFailing: Set<'sms' | 'email' | 'voice' | 'whatsapp'>;
   /** The product field's own settle time (ms), or null for the request's default. */
   fieldSettleMs: number | null;
 }
@@ -38,7 +38,7 @@ export function fakeActivities(overrides: Partial<FakeWorld> = {}) {
     ...overrides,
   };
   const record = (name: string, args: unknown[]) => world.calls.push({ name, args });
-  const permanent = (channel: 'sms' | 'email' | 'voice') => {
+  const permanent = (channel: 'sms' | 'email' | 'voice' | 'whatsapp') => {
     if (world.permanentlyFailing.has(channel)) {
       // The same failure the real outbox raises for a permanent provider error.
       throw ApplicationFailure.nonRetryable(`${channel} refused`, FailureType.PermanentDeliveryFailure);
@@ -73,6 +73,10 @@ export function fakeActivities(overrides: Partial<FakeWorld> = {}) {
     sendSurveyEmail: async (a) => {
       record('sendSurveyEmail', [a]);
       permanent('email');
+    },
+    sendSurveyWhatsapp: async (a) => {
+      record('sendSurveyWhatsapp', [a]);
+      permanent('whatsapp');
     },
     sendReplyReminder: async (a) => void record('sendReplyReminder', [a]),
     classifyAndStoreReply: async (a) => (record('classifyAndStoreReply', [a]), { category: world.category }),

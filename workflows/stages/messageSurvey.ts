@@ -1,14 +1,17 @@
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { acts } from '../activityProxy';
 import type { ContactOptions, SurveyChannel, SurveyReply } from '../types';
 import { messageNotSent, now, unlessNotSent, waitForContactHours, type StageContext } from './context';
 
 /**
- * Email or SMS, chosen from the contact data on file and consent: if both are possible, the
- * customer's stated preference wins, else the configured policy (KR paragraphs 101-104).
+ * Email, SMS or WhatsApp (US claim 27: e-mail or messenger), chosen from the contact data on file
+ * and consent: if several are possible, the customer's stated preference wins, else the configured
+ * policy (KR paragraphs 101-104). WhatsApp is offered only where contactOptions says it may be used
+ * (never in requests started before it existed, whose contact options do not mention it).
  */
 export function surveyChannels(contact: ContactOptions, policy: SurveyChannel): SurveyChannel[] {
-  const usable = (['email', 'sms'] as const).filter((c) => contact[c]);
+  const usable: SurveyChannel[] = (['email', 'sms'] as const).filter((c) => contact[c]);
+  if (contact.whatsapp && patched('whatsapp-survey-channel')) usable.push('whatsapp');
   const first = contact.preferred && usable.includes(contact.preferred) ? contact.preferred : policy;
   return [...usable].sort((a, b) => (a === first ? -1 : b === first ? 1 : 0));
 }
@@ -35,7 +38,7 @@ export async function sendFallbackSurvey(
     await waitForContactHours(ctx);
     state.tried(channel);
     try {
-      const send = channel === 'email' ? acts.sendSurveyEmail : acts.sendSurveySms;
+      const send = { email: acts.sendSurveyEmail, sms: acts.sendSurveySms, whatsapp: acts.sendSurveyWhatsapp }[channel];
       const windowArgs = 'closesAt' in window ? { replyWindowClosesAt: new Date(window.closesAt).toISOString() } : { replyWindowMs: window.lengthMs };
       await send({ requestId: input.requestId, attempt: 1, ...windowArgs });
       return channel;

@@ -1,4 +1,4 @@
-import { withdrawConsent } from '../../../db/queries/consent';
+import { withdrawConsent, withdrawOptIn } from '../../../db/queries/consent';
 import { acceptInbound } from '../../../db/queries/inbox';
 import { noteDeliveryError, requestCustomer, sentMessage } from '../../../db/queries/surveyMessages';
 import { deliverInbound, type DeliveryDeps } from '../inbox/deliver';
@@ -16,27 +16,29 @@ export interface SmsStatusCallback {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * A failed or undelivered SMS: the carrier's own opt-out (21610) withdraws consent, and a failed
- * survey SMS becomes the delivery-failed signal (the workflow tries the other channel).
- * 'unknown' when neither the outbox nor the callback URL says what the message was.
+ * A failed or undelivered SMS or WhatsApp message: the recipient's own opt-out (21610) withdraws
+ * consent for that channel, and a failed survey becomes the delivery-failed signal (the workflow
+ * tries the other channel). 'unknown' when neither the outbox nor the callback URL says what the
+ * message was.
  */
-export async function acceptSmsStatus(deps: DeliveryDeps, callback: SmsStatusCallback): Promise<'ignored' | 'unknown' | 'recorded'> {
+export async function acceptSmsStatus(deps: DeliveryDeps, callback: SmsStatusCallback, channel: 'sms' | 'whatsapp' = 'sms'): Promise<'ignored' | 'unknown' | 'recorded'> {
   if (callback.status !== 'failed' && callback.status !== 'undelivered') return 'ignored';
   const sent = (await sentMessage(deps.pool, callback.messageSid)) ?? (await fromCallbackUrl(deps, callback));
   if (!sent) return 'unknown';
   const { errorCode, status } = callback;
   if (errorCode === '21610' && sent.customerId) {
     // The carrier says this number sent STOP: the stored consent follows.
-    await withdrawConsent(deps.pool, sent.customerId, 'sms', 'carrier: unsubscribed');
+    if (channel === 'sms') await withdrawConsent(deps.pool, sent.customerId, 'sms', 'carrier: unsubscribed');
+    else await withdrawOptIn(deps.pool, sent.customerId, ['whatsapp'], 'twilio: unsubscribed');
   }
   await noteDeliveryError(deps.pool, callback.messageSid, `${status}${errorCode ? ` (${errorCode})` : ''}`);
   if (sent.purpose === 'survey' && sent.requestId) {
     const accepted = await acceptInbound(deps.pool, {
-      source: 'twilio-sms-status',
+      source: channel === 'sms' ? 'twilio-sms-status' : 'twilio-whatsapp-status',
       eventId: `${callback.messageSid}:${status}`,
       requestId: sent.requestId,
       kind: 'delivery-failed',
-      payload: { channel: 'sms', reason: `sms ${status}${errorCode ? ` (twilio ${errorCode})` : ''}`, raw: callback.raw },
+      payload: { channel, reason: `${channel} ${status}${errorCode ? ` (twilio ${errorCode})` : ''}`, raw: callback.raw },
     });
     await deliverInbound(deps, accepted.id);
   }

@@ -28,6 +28,7 @@ export const DEFAULT_SIGNAL_DEADLINE_MS = 800;
 
 const REPLY_CHANNEL: Partial<Record<InboxSource, ReplyChannel>> = {
   'twilio-sms': 'sms',
+  'twilio-whatsapp': 'whatsapp',
   'twilio-voice': 'voice',
   'twilio-voice-inbound': 'voice',
   'sendgrid-inbound': 'email',
@@ -66,7 +67,7 @@ function signalFor(deps: DeliveryDeps, row: InboxRow): Promise<SignalOutcome> {
     case 'call-outcome':
       return send(callOutcomeSignal, { eventId, callSid: String(p.callSid), outcome: p.outcome as CallOutcome, rating: numberOrUndefined(p.rating), at });
     case 'delivery-failed':
-      return send(surveyDeliveryFailedSignal, { eventId, channel: p.channel === 'sms' ? 'sms' : 'email', reason: String(p.reason) });
+      return send(surveyDeliveryFailedSignal, { eventId, channel: p.channel === 'sms' || p.channel === 'whatsapp' ? p.channel : 'email', reason: String(p.reason) });
     case 'booking-released':
       return send(bookingReleasedSignal, { eventId, technicianId: String(p.technicianId), slotId: numberOrUndefined(p.slotId), reason: String(p.reason) });
     case 'technician-chosen':

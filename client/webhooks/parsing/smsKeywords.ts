@@ -1,4 +1,5 @@
-export type SmsKeyword = 'stop' | 'start' | 'help';
+/** stop-ads refuses advertisements only; stop refuses every message on the channel, advertisements included. */
+export type SmsKeyword = 'stop' | 'start' | 'help' | 'stop-ads';
 
 // Twilio's own opt-out vocabulary, plus the Korean words customers here actually send.
 const KEYWORDS: Record<string, SmsKeyword> = {
@@ -6,6 +7,7 @@ const KEYWORDS: Record<string, SmsKeyword> = {
   수신거부: 'stop', 거부: 'stop', 중지: 'stop',
   start: 'start', unstop: 'start', yes: 'start', optin: 'start', 수신동의: 'start', 시작: 'start',
   help: 'help', info: 'help', 도움말: 'help', 도움: 'help',
+  stopads: 'stop-ads', noads: 'stop-ads', 광고거부: 'stop-ads', 광고수신거부: 'stop-ads', 무료수신거부: 'stop-ads',
 };
 
 /** Twilio answers its English keywords itself; ours must answer only what it does not know. */

@@ -9,8 +9,8 @@ const pool = testPool();
 const log = pino({ level: 'silent' });
 afterAll(() => pool.end());
 
-const message = () => ({ idempotencyKey: `test:${randomUUID()}`, channel: 'sms' as const, purpose: 'survey', recipient: '+821055500199', body: { text: 'hi' }, mode: 'sandbox' as const });
-const row = async (key: string) => (await pool.query('SELECT status, provider_message_id, error FROM outbox WHERE idempotency_key = $1', [key])).rows[0];
+const message = () => ({ idempotencyKey: `test:${randomUUID()}`, channel: 'sms' as const, purpose: 'survey', recipient: '+821055500199', sender: '+82215880001', body: { text: 'hi' }, mode: 'sandbox' as const });
+const row = async (key: string) => (await pool.query('SELECT status, provider_message_id, error, sender FROM outbox WHERE idempotency_key = $1', [key])).rows[0];
 
 describe('the outbox sends each message at most once', () => {
   it('a retried activity finds the sent message and does not call the provider again', async () => {
@@ -20,7 +20,7 @@ describe('the outbox sends each message at most once', () => {
     expect(await sendOnce(pool, log, m, send)).toEqual({ providerId: 'SM1', alreadySent: false });
     expect(await sendOnce(pool, log, m, send)).toEqual({ providerId: 'SM1', alreadySent: true });
     expect(calls).toBe(1);
-    expect(await row(m.idempotencyKey)).toMatchObject({ status: 'sent', provider_message_id: 'SM1' });
+    expect(await row(m.idempotencyKey)).toMatchObject({ status: 'sent', provider_message_id: 'SM1', sender: '+82215880001' });
   });
 
   it('two attempts at the same time send once', async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { grantOptIn, optInsOf } from '../../../db/queries/consent';
 import { render } from '../../../domain/messageTemplates';
 import type { Pool } from '../../../db/pool';
 import { testPool } from '../../support/db';
@@ -90,6 +91,33 @@ describe('Twilio SMS webhooks', () => {
 
     const help = await postTwilio(app, '/webhooks/twilio/sms', inbound(req.mobile, 'HELP'));
     expect(help.body).toContain('+82215880002');
+    expect(await inboxRows(pool, req.requestId)).toHaveLength(0);
+  });
+
+  it('광고거부 and STOP ADS refuse advertisements only; STOP refuses SMS and advertisements both', async () => {
+    const req = await seedRequest(pool, { language: 'ko' });
+    await recordSurveySms(pool, req.requestId, req.mobile);
+    const state = async () => ({
+      optIns: await optInsOf(pool, req.customerId),
+      smsOptOut: (await pool.query(`SELECT 1 FROM contact_opt_outs WHERE customer_id = $1 AND channel = 'sms'`, [req.customerId])).rowCount,
+    });
+    await grantOptIn(pool, req.customerId, 'marketing', 'test');
+    await grantOptIn(pool, req.customerId, 'marketing_night', 'test');
+
+    const korean = await postTwilio(app, '/webhooks/twilio/sms', inbound(req.mobile, '광고거부'));
+    expect(korean.body).toContain(`<Message>${render('ko', 'marketingStopped', {})}</Message>`);
+    expect(await state()).toEqual({ optIns: new Set(), smsOptOut: 0 });
+
+    await grantOptIn(pool, req.customerId, 'marketing', 'test');
+    const english = await postTwilio(app, '/webhooks/twilio/sms', inbound(req.mobile, 'Stop ads'));
+    expect(english.body).toContain('<Message>');
+    expect(await state()).toEqual({ optIns: new Set(), smsOptOut: 0 });
+
+    await grantOptIn(pool, req.customerId, 'marketing', 'test');
+    await postTwilio(app, '/webhooks/twilio/sms', inbound(req.mobile, 'STOP'));
+    expect(await state()).toEqual({ optIns: new Set(), smsOptOut: 1 });
+    const { rows } = await pool.query(`SELECT withdrawal_reason FROM customer_consents WHERE customer_id = $1 AND kind = 'marketing'`, [req.customerId]);
+    expect(rows).toEqual([{ withdrawal_reason: 'sms keyword stop' }]);
     expect(await inboxRows(pool, req.requestId)).toHaveLength(0);
   });
 

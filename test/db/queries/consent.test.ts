@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { restoreConsent, withdrawConsent } from '../../../db/queries/consent';
+import { grantOptIn, optInsOf, restoreConsent, withdrawConsent, withdrawMarketing, withdrawOptIn } from '../../../db/queries/consent';
 import { testPool } from '../../support/db';
 import { seedNetwork } from '../../support/fixtures';
 import { seedCustomer } from './seedRequests';
@@ -26,5 +26,26 @@ describe('consent', () => {
     expect(rows[0].reason).toHaveLength(200);
     await restoreConsent(pool, customerId, 'sms');
     expect((await optOuts(customerId)).map((r) => r.channel)).toEqual(['email']);
+  });
+
+  it('opt-ins are kept apart from opt-outs: a withdrawal keeps its first reason, granting again renews', async () => {
+    const customerId = await seedCustomer(pool, network);
+    expect(await optInsOf(pool, customerId)).toEqual(new Set());
+    await grantOptIn(pool, customerId, 'marketing', 'intake');
+    await grantOptIn(pool, customerId, 'marketing_night', 'intake');
+    await grantOptIn(pool, customerId, 'whatsapp', 'intake');
+    await withdrawMarketing(pool, customerId, 'sms keyword 광고거부');
+    await withdrawOptIn(pool, customerId, ['marketing'], 'advertisement opt-out link');
+    expect(await optInsOf(pool, customerId)).toEqual(new Set(['whatsapp']));
+    const { rows } = await pool.query(`SELECT kind, withdrawal_reason FROM customer_consents WHERE customer_id = $1 ORDER BY kind`, [customerId]);
+    expect(rows).toEqual([
+      { kind: 'marketing', withdrawal_reason: 'sms keyword 광고거부' },
+      { kind: 'marketing_night', withdrawal_reason: 'sms keyword 광고거부' },
+      { kind: 'whatsapp', withdrawal_reason: null },
+    ]);
+    // A marketing opt-out is not a service opt-out.
+    expect(await optOuts(customerId)).toEqual([]);
+    await grantOptIn(pool, customerId, 'marketing', 'web form');
+    expect(await optInsOf(pool, customerId)).toEqual(new Set(['marketing', 'whatsapp']));
   });
 });

@@ -32,6 +32,7 @@ describe('statisticsReport', () => {
       { channel: 'voice', replies: 2 },
       { channel: 'sms', replies: 2 },
       { channel: 'email', replies: 1 },
+      { channel: 'whatsapp', replies: 0 },
       { channel: 'web', replies: 1 },
     ]);
   });
