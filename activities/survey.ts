@@ -123,7 +123,8 @@ export function createSurveyActivities(deps: ActivityDeps) {
       purpose: 'survey',
       statusCallbackUrl: twilioCallbackUrl(settings.publicBaseUrl, '/webhooks/twilio/whatsapp/status', { requestId, purpose: 'survey' }),
     };
-    const text = render(ctx.language, 'surveySms', { centre: ctx.centre.name, product: ctx.product, link: links.form, replyPhone: ctx.centre.replyPhone, askEmail: '' });
+    const code = await ensureReplyCode(pool, requestId);
+    const text = render(ctx.language, 'surveySms', { centre: ctx.centre.name, product: ctx.product, link: links.form, code, replyPhone: ctx.centre.replyPhone, askEmail: '' });
     await sendToCustomer(
       deps,
       ctx,
