@@ -1,20 +1,5 @@
 import type { Pool } from '../pool';
 
-/**
- * The request an SMS reply answers: the customer's latest survey SMS, an open request first. A
- * send still pending counts: it was interrupted after the provider may have taken it, and the
- * workflow waits for a reply to it all the same.
- */
-export async function requestAnsweredBySms(pool: Pool, customerId: string): Promise<string | null> {
-  const { rows } = await pool.query<{ id: string }>(
-    `SELECT r.id FROM outbox o JOIN service_requests r ON r.id = o.request_id
-      WHERE r.customer_id = $1 AND o.channel = 'sms' AND o.purpose = 'survey' AND o.status IN ('sent', 'pending')
-      ORDER BY (r.status <> 'closed') DESC, o.created_at DESC LIMIT 1`,
-    [customerId],
-  );
-  return rows[0]?.id ?? null;
-}
-
 export interface SentMessage {
   requestId: string | null;
   purpose: string;

@@ -1,8 +1,7 @@
 import { acceptInbound } from '../../../db/queries/inbox';
 import { customerByMobile } from '../../../db/queries/customers';
-import { requestAnsweredBySms } from '../../../db/queries/surveyMessages';
 import { toE164 } from '../../../domain/phone';
-import { deliverInbound, type DeliveryDeps } from '../inbox/deliver';
+import { deliverAfterAnswer, type DeliveryDeps } from '../inbox/deliver';
 import { smsKeyword } from '../parsing/smsKeywords';
 import { ratingOf } from '../parsing/replyRating';
 import { captureRequestedEmail } from './emailCapture';
@@ -26,7 +25,7 @@ export async function acceptInboundSms(deps: DeliveryDeps, sms: InboundSms): Pro
   if (keyword) return sender ? answerSmsKeyword(deps, sender, keyword) : undefined;
   if (sender && (await captureRequestedEmail(deps, sender, sms.body)) === 'address-only') return undefined;
 
-  const requestId = sender ? await requestAnsweredBySms(deps.pool, sender.customerId) : null;
+  const requestId = sender?.surveyRequestId ?? null;
   const accepted = await acceptInbound(deps.pool, {
     source: 'twilio-sms',
     eventId: sms.messageSid,
@@ -34,7 +33,9 @@ export async function acceptInboundSms(deps: DeliveryDeps, sms: InboundSms): Pro
     kind: 'survey-reply',
     payload: { text: sms.body, ...ratingOf(sms.body), raw: sms.raw },
   });
-  const status = await deliverInbound(deps, accepted.id);
-  deps.log.info({ inboxId: accepted.id, status }, 'sms reply received');
+  // Stored: Twilio gets its answer now and the signal follows. A retry of a stored event adds
+  // nothing: the first delivery is under way, or failed and the relay has the row.
+  if (accepted.created && accepted.status === 'pending') deliverAfterAnswer(deps, accepted.id);
+  deps.log.info({ inboxId: accepted.id, status: accepted.status }, 'sms reply received');
   return undefined;
 }
