@@ -24,7 +24,7 @@ interface Phase {
   kind: 'product' | 'ceiling';
   run: RunResult;
   cpuMs: Record<string, number>;
-  history: { events: number[]; bytes: number[] };
+  history: { events: number[]; bytes: number[]; offerRounds: number[] };
 }
 
 async function main() {
@@ -65,6 +65,9 @@ async function main() {
         'postgres CPU ms/req': perRequest(p.cpuMs.postgres),
         'stack CPU ms/req': perRequest(Object.values(p.cpuMs).reduce((a, b) => a + b, 0)),
         'events/req': median(p.history.events),
+        // The product's requests that won their first booking race: the flow's own shape.
+        'events/req, one offer': p.kind === 'product' ? median(p.history.events.filter((_, i) => p.history.offerRounds[i] === 1)) : median(p.history.events),
+        'offer rounds max': p.kind === 'product' ? Math.max(...p.history.offerRounds) : 1,
         'KB/req': round(median(p.history.bytes) / 1024, 1),
       };
     });
@@ -80,6 +83,7 @@ async function main() {
         'stack CPU ratio (ceiling/product)': round2(ceiling['stack CPU ms/req'] / product['stack CPU ms/req']),
         'server CPU ratio (ceiling/product)': round2(ceiling['server CPU ms/req'] / product['server CPU ms/req']),
         'events (product - ceiling)': product['events/req'] - ceiling['events/req'],
+        'events, one offer (product - ceiling)': product['events/req, one offer'] - ceiling['events/req'],
       });
     }
     printTable('ratios (target: throughput ≥ 0.8, events ≤ the ceiling\'s)', ratios);

@@ -10,7 +10,9 @@
  * 2-core machine; BENCH_PARKED=2000 gives the per-request slope in minutes.
  */
 import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../config';
 import { twilioSignatureFor } from '../providers/twilioSignature';
+import { freePort } from '../scripts/stack/ports';
 import { startBenchStack } from './support/benchStack';
 import { runProductFlow } from './support/flowDriver';
 import { rssMiB } from './support/processStats';
@@ -24,7 +26,15 @@ const CONCURRENCY = intEnv('BENCH_CONCURRENCY', 10);
 async function main() {
   const days = Math.ceil(PARKED / 40) + 2;
   log(`starting the stack (${days} days of slots)...`);
-  const stack = await startBenchStack({ days });
+  // The worker's SDK metrics show the cache: its size, and the parked requests evicted from it.
+  const metricsAddress = `127.0.0.1:${await freePort()}`;
+  const stack = await startBenchStack({ days, extraEnv: { WORKER_METRICS_ADDRESS: metricsAddress } });
+  const cacheSize = loadConfig(stack.env).WORKER_MAX_CACHED_WORKFLOWS;
+  const cacheFigures = async () => {
+    const text = await fetch(`http://${metricsAddress}/metrics`).then((r) => r.text(), () => '');
+    const sum = (name: string) => round(text.split('\n').filter((l) => l.startsWith(name)).reduce((n, l) => n + Number(l.split(' ').at(-1)), 0), 0);
+    return { size: sum('temporal_sticky_cache_size'), evictions: sum('temporal_sticky_cache_total_forced_eviction'), misses: sum('temporal_sticky_cache_miss') };
+  };
   try {
     const memory = () => ({
       worker: round(rssMiB(stack.pids.worker)),
@@ -48,7 +58,8 @@ async function main() {
     const last = rows[rows.length - 1]!;
     const perRequestKiB = (key: 'worker RSS MiB' | 'server RSS MiB' | 'postgres RSS MiB') => round(((last[key] - first[key]) * 1024) / Math.max(1, last.parked - first.parked), 1);
 
-    log(`reply → handled for ${PROBES} parked requests, one at a time...`);
+    const cacheBefore = await cacheFigures();
+    log(`reply → handled for ${PROBES} parked requests, one at a time (the earliest parked: evicted first)...`);
     const probes = parked.slice(0, PROBES);
     const handled: number[] = [];
     for (const p of probes) {
@@ -64,16 +75,21 @@ async function main() {
       await until('the reply to be stored by the workflow', async () => (await stack.pool.query('SELECT 1 FROM survey_replies WHERE request_id = $1', [p.requestId])).rowCount, 60_000, 20);
       handled.push(Date.now() - began);
     }
-    printTable(`bench:parked — requests parked awaiting the reply (${PARKED})`, rows);
+    const cacheAfter = await cacheFigures();
+    printTable(`bench:parked — requests parked awaiting the reply (${PARKED}; worker cache ${cacheSize})`, rows);
     const summary = {
       'worker KiB per parked request': perRequestKiB('worker RSS MiB'),
       'server KiB per parked request': perRequestKiB('server RSS MiB'),
       'postgres KiB per parked request': perRequestKiB('postgres RSS MiB'),
       'reply → handled p50 ms': round(percentile(handled, 50)),
       'reply → handled p99 ms': round(percentile(handled, 99)),
+      'worker cache bound': cacheSize,
+      'cached at the end': cacheAfter.size,
+      'evictions while parking': cacheBefore.evictions,
+      'cache misses (replays) while probing': cacheAfter.misses - cacheBefore.misses,
     };
     printTable('summary (targets: worker RSS flat in the number parked, ≤ 512 MiB at 100,000; p99 ≤ 200 ms)', [summary]);
-    await saveResults('parked', { settings: { parked: PARKED, steps: STEPS, probes: PROBES }, rows, summary, handledMs: handled });
+    await saveResults('parked', { settings: { parked: PARKED, steps: STEPS, probes: PROBES, maxCachedWorkflows: cacheSize }, rows, summary, handledMs: handled });
   } finally {
     await stack.stop();
   }

@@ -82,7 +82,15 @@ async function main() {
       },
       300_000,
       500,
-    );
+    ).catch(async (err: unknown) => {
+      // A stall says where the replies stand (status, attempts, last error).
+      const { rows: stuck } = await stack.pool.query(
+        `SELECT status, attempts, left(last_error, 160) AS last_error, request_id IS NULL AS unmatched, count(*)::int AS n FROM inbox WHERE source = 'twilio-sms' AND event_id = ANY($1::text[]) GROUP BY 1, 2, 3, 4`,
+        [replies.map((m) => m.sid)],
+      );
+      log(`replies by status: ${JSON.stringify(stuck)}`);
+      throw err;
+    });
     rows.push({
       ...row('SMS replies to open requests', RATE, openRun),
       'stored exactly once': `${openStored.once}/${replies.length}`,

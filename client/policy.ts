@@ -13,7 +13,8 @@ export function followUpPolicy(config: Config): FollowUpPolicy {
     noTechnicianRetryMs: scaled(config.NO_TECHNICIAN_RETRY_INTERVAL),
     noTechnicianMaxAttempts: config.NO_TECHNICIAN_MAX_ATTEMPTS,
     surveyChannelPolicy: config.SURVEY_CHANNEL_POLICY,
-    settleTimeMs: scaled(config.SURVEY_SETTLE_TIME),
+    // Zero means no settle time at all (the wait is skipped), not the 1 s floor of the other waits.
+    settleTimeMs: config.SURVEY_SETTLE_TIME === 0 ? 0 : scaled(config.SURVEY_SETTLE_TIME),
     timeScale: config.TIME_SCALE,
   };
 }

@@ -61,6 +61,17 @@ export const configSchema = z.object({
   WORKFLOW_BUNDLE_PATH: optionalString,
   /** host:port where a worker serves the Temporal SDK's Prometheus metrics (/metrics); unset: none. */
   WORKER_METRICS_ADDRESS: optionalString.refine((v) => v === undefined || /^[^\s:]+:\d{1,5}$/.test(v), 'must be host:port, e.g. 0.0.0.0:9464'),
+  /**
+   * How many workflows a worker keeps in memory between their tasks (the SDK's sticky cache). Each
+   * costs ~0.4 MiB; a request parked for days is evicted and replayed from its history when it
+   * wakes. 0: no cache (every task replays).
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(250)
+    .refine((v) => v !== 1, 'must be 0 (no cache) or at least 2'),
 
   DATABASE_URL: optionalString,
   EMBEDDED_POSTGRES_PORT: port(54329),

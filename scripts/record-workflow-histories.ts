@@ -53,6 +53,15 @@ const SCENARIOS: Record<string, Scenario> = {
       await h.signal(callOutcomeSignal, { eventId: 'call', callSid: 'CA1', outcome: 'answered', rating: 5, at: at() });
     },
   },
+  // The points granted by a local activity (patch incentive-grant-local).
+  'phone-answered-local-incentive-grant': {
+    fakes: { category: 'delighted' },
+    drive: async (h) => {
+      await fullJob(h);
+      await waitForStage(h, 'phone_attempt');
+      await h.signal(callOutcomeSignal, { eventId: 'call', callSid: 'CA1', outcome: 'answered', rating: 5, at: at() });
+    },
+  },
   'no-answer-email-reply': {
     fakes: { category: 'complaint' },
     drive: async (h) => {

@@ -14,6 +14,8 @@ export async function createServiceWorker(options: {
   payloadCodec?: PayloadCodec;
   /** The production build's prebundled workflow code; without it the sources are bundled now. */
   workflowBundlePath?: string;
+  /** Workflows kept in memory between tasks; the rest replay when they wake (SDK default: by memory). */
+  maxCachedWorkflows?: number;
 }): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
@@ -22,5 +24,7 @@ export async function createServiceWorker(options: {
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
     activities: options.activities,
     dataConverter: options.payloadCodec ? { payloadCodecs: [options.payloadCodec] } : undefined,
+    // Bounded so memory does not grow with the requests parked for days awaiting a reply.
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
   });
 }

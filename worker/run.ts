@@ -45,6 +45,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
     activities,
     payloadCodec: payloadCodecFor(config),
     workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   });
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker started');
   // Worker.run() installs its own SIGINT/SIGTERM handlers and drains before resolving.

@@ -68,7 +68,9 @@ export async function startBenchStack(options: { days?: number; extraEnv?: NodeJ
 
     const cli = process.env.TEMPORAL_CLI ?? 'temporal';
     const temporalPort = await freePort();
-    const server = await startTemporalDevServer({ cli, port: temporalPort, dbFile: path.join(dir, 'temporal.sqlite') });
+    // BENCH_SQLITE_PRAGMAS (comma-separated) replaces the stack's pragmas, to compare settings.
+    const sqlitePragmas = process.env.BENCH_SQLITE_PRAGMAS?.split(',').filter(Boolean);
+    const server = await startTemporalDevServer({ cli, port: temporalPort, dbFile: path.join(dir, 'temporal.sqlite'), sqlitePragmas });
     cleanups.unshift(() => server.stop());
 
     const secrets = {
@@ -97,6 +99,8 @@ export async function startBenchStack(options: { days?: number; extraEnv?: NodeJ
       DEMO_SIMULATOR: 'false',
       // No settle time before the survey: the benchmarks measure the work, not a deliberate wait.
       SURVEY_SETTLE_TIME: '0s',
+      // The worker's cache bound, when a run sets it (e.g. small, to measure eviction and replay).
+      ...(process.env.WORKER_MAX_CACHED_WORKFLOWS ? { WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS } : {}),
       ...secrets,
       ...options.extraEnv,
     };

@@ -234,15 +234,18 @@ async function explainStuck(stack: BenchStack, stuck: Driven[]): Promise<string>
 }
 
 /** Events and encoded bytes of each workflow's history (a sample of them). */
-export async function historySizes(stack: BenchStack, workflowIds: string[], sample = 30): Promise<{ events: number[]; bytes: number[] }> {
+export async function historySizes(stack: BenchStack, workflowIds: string[], sample = 30): Promise<{ events: number[]; bytes: number[]; offerRounds: number[] }> {
   const events: number[] = [];
   const bytes: number[] = [];
+  // Technician searches per request: more than one means a lost booking race (offered again).
+  const offerRounds: number[] = [];
   for (const id of workflowIds.slice(0, sample)) {
     const history = await stack.temporal.workflow.getHandle(id).fetchHistory();
     events.push(history.events?.length ?? 0);
     bytes.push(proto.temporal.api.history.v1.History.encode(history).finish().length);
+    offerRounds.push((history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'findTechnicianCandidates').length);
   }
-  return { events, bytes };
+  return { events, bytes, offerRounds };
 }
 
 export { serviceRequestWorkflowId };

@@ -25,6 +25,7 @@ import { createWebhookMetrics } from '../metrics/webhookMetrics';
 import { consoleRoutes } from './routes/console';
 import { resolveConsoleSettings, type ConsoleSettings } from './routes/console/settings';
 import { consoleSessionReader } from './routes/console/session';
+import { deliveriesAfterAnswerSettled } from './inbox/deliver';
 
 export interface WebhookDeps {
   pool: Pool;
@@ -81,6 +82,8 @@ export async function buildWebhookServer(deps: WebhookDeps): Promise<FastifyInst
   });
   // PostgreSQL text cannot hold NUL: a form field carrying one (no provider sends it) loses it here,
   // so it fails a signature check or validation (4xx) instead of an insert (500).
+  // Signals started after an answer finish (or reach their deadline) before the pool closes.
+  app.addHook('onClose', async () => deliveriesAfterAnswerSettled());
   await app.register(formbody, { parser: (body) => withoutNul(parseForm(body)) });
   await app.register(healthRoutes(deps));
   await app.register(twilioVoiceRoutes(deps));

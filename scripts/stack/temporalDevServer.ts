@@ -11,13 +11,28 @@ export interface DevServer {
 }
 
 /**
+ * The SQLite settings of the local stack's dev server (one file, one connection), and what each
+ * trades:
+ * - journal_mode=WAL: commits append to a log instead of rewriting pages, and readers (the Web UI,
+ *   visibility queries) never block the writer; costs a -wal file beside the database, folded back
+ *   at checkpoints.
+ * - synchronous=NORMAL: with WAL, a commit is not flushed to disk on its own; the log is flushed at
+ *   checkpoints. A killed server process loses nothing (the OS has the writes) and the file is never
+ *   corrupted; a power cut or an OS crash can roll back the last transactions acknowledged before
+ *   it. FULL flushed every commit (every signal, activity result and workflow task) and was the
+ *   largest single cost of the server on this stack; a production deployment uses the cluster stack
+ *   on PostgreSQL, not this file.
+ * - busy_timeout=5000: a briefly locked database makes a query wait up to 5 s instead of failing.
+ * - cache_size=-65536: 64 MiB of page cache instead of SQLite's 2 MiB, so histories and task
+ *   queues being worked on are read from memory; costs up to that much RSS.
+ * - temp_store=MEMORY: the sorts and temporary indexes of visibility queries stay in memory
+ *   instead of temporary files; costs memory for the largest of them.
+ */
+export const DEV_SERVER_SQLITE_PRAGMAS = ['journal_mode=WAL', 'synchronous=NORMAL', 'busy_timeout=5000', 'cache_size=-65536', 'temp_store=MEMORY'];
+
+/**
  * Starts `temporal server start-dev` with the workflow's search attributes registered. With a
- * dbFile its state lives in SQLite and survives restarts; these pragmas are why:
- * - journal_mode=WAL: readers (the Web UI, visibility queries) never block the writer, and an
- *   interrupted write cannot corrupt the file;
- * - synchronous=FULL: a transaction the server acknowledged (a signal, a started workflow) is on
- *   disk before the acknowledgement, even after a power cut;
- * - busy_timeout=5000: a briefly locked database makes a query wait instead of failing.
+ * dbFile its state lives in SQLite (DEV_SERVER_SQLITE_PRAGMAS) and survives restarts.
  */
 export async function startTemporalDevServer(options: {
   cli: string;
@@ -26,6 +41,8 @@ export async function startTemporalDevServer(options: {
   /** Where the Web UI sends payloads to be decoded (the webhook server's /codec). */
   uiCodecEndpoint?: string;
   dbFile?: string;
+  /** Replaces DEV_SERVER_SQLITE_PRAGMAS (benchmarks compare settings). */
+  sqlitePragmas?: string[];
   log?: (line: string) => void;
 }): Promise<DevServer> {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'warn'];
@@ -34,7 +51,7 @@ export async function startTemporalDevServer(options: {
   else args.push('--headless');
   if (options.dbFile) {
     args.push('--db-filename', options.dbFile);
-    for (const pragma of ['journal_mode=WAL', 'synchronous=FULL', 'busy_timeout=5000']) args.push('--sqlite-pragma', pragma);
+    for (const pragma of options.sqlitePragmas ?? DEV_SERVER_SQLITE_PRAGMAS) args.push('--sqlite-pragma', pragma);
   }
   for (const key of SEARCH_ATTRIBUTE_KEYS) args.push('--search-attribute', `${key.name}=Keyword`);
   // Activities wait on signals and timers for days; the dev server's default limits are fine, but

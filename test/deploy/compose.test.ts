@@ -224,6 +224,7 @@ describe('docker-compose.yml', () => {
     };
     const onlyFor: Record<string, (typeof APP_SERVICES)[number]> = {
       WORKER_METRICS_ADDRESS: 'worker',
+      WORKER_MAX_CACHED_WORKFLOWS: 'worker',
       WEBHOOK_HOST: 'webhooks',
       WEBHOOK_PORT: 'webhooks',
       WEBHOOK_BODY_LIMIT_BYTES: 'webhooks',

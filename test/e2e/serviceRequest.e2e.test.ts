@@ -633,7 +633,11 @@ describe.each(stacks)('service request end to end (real activities, PostgreSQL, 
     const messageSid = `SM${randomBytes(16).toString('hex')}`;
     const late = await postTwilio('/webhooks/twilio/sms', { AccountSid: 'ACe2e', MessageSid: messageSid, From: mobile.e164, To: '+82215880001', Body: '5 좋았어요', ApiVersion: '2010-04-01' });
     expect(late.status).toBe(200);
-    const inbox = await pool.query(`SELECT status FROM inbox WHERE source = 'twilio-sms' AND event_id = $1`, [messageSid]);
+    // The SMS route answers once the reply is stored and passes it on after the answer.
+    const inbox = await waitFor('the late reply to be settled', async () => {
+      const found = await pool.query(`SELECT status FROM inbox WHERE source = 'twilio-sms' AND event_id = $1`, [messageSid]);
+      return found.rows[0]?.status !== 'pending' ? found : undefined;
+    });
     expect(inbox.rows).toEqual([{ status: 'late' }]);
     const stored = await pool.query('SELECT channel, rating, text, late FROM survey_replies WHERE request_id = $1', [requestId]);
     expect(stored.rows).toEqual([{ channel: 'sms', rating: 5, text: '5 좋았어요', late: true }]);

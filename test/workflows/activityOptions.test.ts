@@ -21,7 +21,7 @@ async function runToReply(activities: ReturnType<typeof fakeActivities>['activit
 }
 
 describe('activity options fit each kind of activity', () => {
-  it("every attempt is short (a lost worker's activity is retried within seconds), customer messages are bounded, short reads are local", async () => {
+  it("every attempt is short (a lost worker's activity is retried within seconds), customer messages are bounded, short reads and the incentive grant are local", async () => {
     const { activities } = fakeActivities({ contact: { voice: false, sms: true, email: false } });
     const history = await runToReply(activities);
     const scheduled = new Map<string, proto.temporal.api.history.v1.IActivityTaskScheduledEventAttributes>();
@@ -40,6 +40,7 @@ describe('activity options fit each kind of activity', () => {
     expect(survey?.retryPolicy?.nonRetryableErrorTypes).toEqual(expect.arrayContaining(['InvalidInput', 'UnknownRecord', 'PermanentDeliveryFailure']));
     expect(scheduled.has('contactOptions')).toBe(false);
     expect(scheduled.has('contactHoursWait')).toBe(false);
+    expect(scheduled.has('grantReplyIncentive')).toBe(false);
     const markers = (history.events ?? []).filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED).map((e) => e.markerRecordedEventAttributes?.markerName);
     expect(markers).toContain('core_local_activity');
   });

@@ -4,7 +4,7 @@ import { customerByMobile } from '../../../db/queries/customers';
 import { requestAnsweredBySms } from '../../../db/queries/surveyMessages';
 import { inTransaction } from '../../../db/pool';
 import { toE164 } from '../../../domain/phone';
-import { deliverInbound, type DeliveryDeps } from '../inbox/deliver';
+import { deliverAfterAnswer, type DeliveryDeps } from '../inbox/deliver';
 import { smsKeyword } from '../parsing/smsKeywords';
 import { ratingOf } from '../parsing/replyRating';
 import { replyCodeIn } from '../parsing/replyCode';
@@ -51,7 +51,9 @@ export async function acceptInboundSms(deps: DeliveryDeps, sms: InboundSms): Pro
     }
     return row;
   });
-  const status = await deliverInbound(deps, accepted.id);
-  deps.log.info({ inboxId: accepted.id, status, matchedBy: match && 'by' in match ? match.by : undefined }, 'sms reply received');
+  // Stored: Twilio gets its answer now and the signal follows. A retry of a stored event adds
+  // nothing: the first delivery is under way, or failed and the relay has the row.
+  if (accepted.created && accepted.status === 'pending') deliverAfterAnswer(deps, accepted.id);
+  deps.log.info({ inboxId: accepted.id, status: accepted.status, matchedBy: match && 'by' in match ? match.by : undefined }, 'sms reply received');
   return undefined;
 }

@@ -1,7 +1,7 @@
 import { withdrawConsent, withdrawOptIn } from '../../../db/queries/consent';
 import { acceptInbound } from '../../../db/queries/inbox';
 import { noteDeliveryError, requestCustomer, sentMessage } from '../../../db/queries/surveyMessages';
-import { deliverInbound, type DeliveryDeps } from '../inbox/deliver';
+import { deliverAfterAnswer, type DeliveryDeps } from '../inbox/deliver';
 
 export interface SmsStatusCallback {
   messageSid: string;
@@ -40,7 +40,7 @@ export async function acceptSmsStatus(deps: DeliveryDeps, callback: SmsStatusCal
       kind: 'delivery-failed',
       payload: { channel, reason: `${channel} ${status}${errorCode ? ` (twilio ${errorCode})` : ''}`, raw: callback.raw },
     });
-    await deliverInbound(deps, accepted.id);
+    if (accepted.created && accepted.status === 'pending') deliverAfterAnswer(deps, accepted.id);
   }
   return 'recorded';
 }

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { Pool } from '../../../db/pool';
 import { loadInboxRow, postponeInboxRow, settleInboxRow, type InboxRow, type InboxSource, type InboxStatus } from '../../../db/queries/inbox';
@@ -97,6 +98,37 @@ async function settleLate(deps: DeliveryDeps, row: InboxRow): Promise<InboxStatu
 async function settle(deps: DeliveryDeps, row: InboxRow, status: Exclude<InboxStatus, 'pending'>): Promise<InboxStatus> {
   await settleInboxRow(deps.pool, row.id, status);
   return status;
+}
+
+/** Signals in flight after their webhooks answered, at most this many at once per process. */
+const AFTER_ANSWER_CONCURRENCY = 32;
+/** Beyond this many waiting, a row is left to the relay (it picks up rows nobody tried after 10 s). */
+const AFTER_ANSWER_MAX_WAITING = 10_000;
+const afterAnswer = pLimit(AFTER_ANSWER_CONCURRENCY);
+const inFlight = new Set<Promise<unknown>>();
+
+/**
+ * Signals a stored inbox row after the webhook has answered, so the provider never waits on
+ * Temporal. The row is durable before this is called: if the signal fails, times out, or the process
+ * ends first, the row stays pending and the relay delivers it; the signal carries the event's id, so
+ * the workflow takes it once even when both try.
+ */
+export function deliverAfterAnswer(deps: DeliveryDeps, id: number): void {
+  if (afterAnswer.pendingCount >= AFTER_ANSWER_MAX_WAITING) {
+    deps.log.warn({ inboxId: id }, 'inbox: too many signals waiting; the relay will deliver this row');
+    return;
+  }
+  const delivery = afterAnswer(() => deliverInbound(deps, id)).then(
+    (status) => deps.log.debug({ inboxId: id, status }, 'inbox: delivered after the answer'),
+    (err: unknown) => deps.log.warn({ inboxId: id, err: (err as Error)?.message }, 'inbox: delivery after the answer failed; the relay will retry'),
+  );
+  inFlight.add(delivery);
+  void delivery.finally(() => inFlight.delete(delivery));
+}
+
+/** Resolves when every delivery started by deliverAfterAnswer so far has ended (server shutdown). */
+export async function deliveriesAfterAnswerSettled(): Promise<void> {
+  while (inFlight.size > 0) await Promise.all([...inFlight]);
 }
 
 const numberOrUndefined = (v: unknown) => (typeof v === 'number' ? v : undefined);

@@ -8,7 +8,7 @@ import type { Pool } from '../../../db/pool';
 import { bookSlot, createRequest, slotsOf, technicianToken } from '../../activities/assignmentFixtures';
 import { testPool } from '../../support/db';
 import { seedNetwork } from '../../support/fixtures';
-import { buildTestServer, INBOUND_DOMAIN, INBOUND_SECRET, inboxRows, postTwilio, recordSurveySms, seedRequest, unreachableTemporal } from './webhookApp';
+import { buildTestServer, INBOUND_DOMAIN, INBOUND_SECRET, inboxRows, postTwilio, recordSurveySms, seedRequest, unreachableTemporal, waitFor } from './webhookApp';
 
 /** Twilio gives up after 15 s and counts anything slow as a failure; we promise 2 s whatever is down. */
 const ANSWER_WITHIN_MS = 2000;
@@ -98,5 +98,40 @@ describe('webhooks while Temporal hangs (accepts connections, never answers)', (
     expect(result.statusCode).toBe(202);
     expect(ms).toBeLessThan(ANSWER_WITHIN_MS);
     expect(await inboxRows(pool, req.requestId)).toMatchObject([{ source: 'sendgrid-inbound', status: 'pending' }]);
+  });
+});
+
+describe('an SMS reply to an open request while its signal hangs', () => {
+  let pool: Pool;
+  let temporal: Awaited<ReturnType<typeof unreachableTemporal>>;
+  let app: FastifyInstance;
+  // Longer than the answer may take: an answer that waited for the signal could not be in time.
+  const SIGNAL_DEADLINE_MS = 6000;
+
+  beforeAll(async () => {
+    pool = testPool();
+    temporal = await unreachableTemporal('hung');
+    app = await buildTestServer(pool, temporal.client, temporal.connection, { signalTimeoutMs: SIGNAL_DEADLINE_MS });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await temporal?.close();
+    await pool?.end();
+  });
+
+  it('is answered once stored, and the signal tried after the answer leaves the row to the relay', async () => {
+    const req = await seedRequest(pool);
+    await recordSurveySms(pool, req.requestId, req.mobile);
+    const messageSid = `SM${randomBytes(16).toString('hex')}`;
+    const { result, ms } = await timed(() => postTwilio(app, '/webhooks/twilio/sms', { MessageSid: messageSid, From: req.mobile, To: '+82215880001', Body: '5', AccountSid: 'ACtest' }));
+    expect(result.statusCode).toBe(200);
+    expect(ms).toBeLessThan(ANSWER_WITHIN_MS);
+    expect(await inboxRows(pool, req.requestId)).toMatchObject([{ event_id: messageSid, status: 'pending' }]);
+    const row = await waitFor(
+      'the signal after the answer to reach its deadline',
+      async () => (await pool.query('SELECT attempts, last_error, status FROM inbox WHERE event_id = $1', [messageSid])).rows.find((r) => r.attempts > 0),
+      SIGNAL_DEADLINE_MS + 20_000,
+    );
+    expect(row).toMatchObject({ attempts: 1, status: 'pending', last_error: expect.stringContaining(`${SIGNAL_DEADLINE_MS} ms`) });
   });
 });

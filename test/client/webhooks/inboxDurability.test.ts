@@ -52,9 +52,14 @@ describe('durable inbox', () => {
     expect(res.statusCode).toBe(200); // stored: Twilio must not retry, nothing is lost
     const [row] = await inboxRows(pool, req.requestId);
     expect(row).toMatchObject({ status: 'pending', event_id: messageSid });
-    const attempts = (await pool.query('SELECT attempts, last_error FROM inbox WHERE id = $1', [row!.id])).rows[0];
+    // The signal is tried after the answer; it fails and leaves the row to the relay.
+    const attempts = await waitFor('the signal after the answer to fail', async () => {
+      const found = (await pool.query('SELECT attempts, last_error FROM inbox WHERE id = $1', [row!.id])).rows[0];
+      return found.attempts > 0 ? found : undefined;
+    });
     expect(attempts.attempts).toBe(1);
     expect(attempts.last_error).toBeTruthy();
+    expect((await inboxRows(pool, req.requestId))[0]).toMatchObject({ status: 'pending' });
 
     server = await startTemporalDevServer({ cli: inject('temporalCli'), port, dbFile });
     const relay = startInboxRelay({ pool, temporal: client, log: pino({ level: 'silent' }), signalTimeoutMs: 3000 }, { intervalMs: 100 });

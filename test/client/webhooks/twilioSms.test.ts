@@ -6,7 +6,7 @@ import { render } from '../../../domain/messageTemplates';
 import type { Pool } from '../../../db/pool';
 import { testPool } from '../../support/db';
 import { ensureReplyCode } from '../../../db/queries/replyCodes';
-import { buildTestServer, inboxRows, postTwilio, recordSurveySms, seedAnotherRequest, seedRequest, startProbeWorker, type ProbeWorker } from './webhookApp';
+import { buildTestServer, inboxRows, postTwilio, recordSurveySms, seedAnotherRequest, seedRequest, settledInboxRows, startProbeWorker, type ProbeWorker } from './webhookApp';
 
 const sid = (prefix: string) => `${prefix}${randomBytes(16).toString('hex')}`;
 
@@ -42,7 +42,7 @@ describe('Twilio SMS webhooks', () => {
     const retry = await postTwilio(app, '/webhooks/twilio/sms', params);
     expect(retry.statusCode).toBe(200);
 
-    const rows = await inboxRows(pool, req.requestId);
+    const rows = await settledInboxRows(pool, req.requestId);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ source: 'twilio-sms', event_id: params.MessageSid, kind: 'survey-reply', status: 'delivered' });
     expect(rows[0]!.payload).toMatchObject({ text: '4점 친절했어요', rating: 4, raw: { From: req.mobile, MessageSid: params.MessageSid } });
@@ -155,7 +155,7 @@ describe('Twilio SMS webhooks', () => {
     await recordSurveySms(pool, req.requestId, req.mobile);
     const res = await postTwilio(app, '/webhooks/twilio/sms', inbound(req.mobile, '2 still broken'));
     expect(res.statusCode).toBe(200);
-    const rows = await inboxRows(pool, req.requestId);
+    const rows = await settledInboxRows(pool, req.requestId);
     expect(rows.map((r) => r.status)).toEqual(['late']);
     const stored = await pool.query('SELECT channel, rating, late FROM survey_replies WHERE inbox_id = $1', [rows[0]!.id]);
     expect(stored.rows).toEqual([{ channel: 'sms', rating: 2, late: true }]);

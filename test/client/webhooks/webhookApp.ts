@@ -14,6 +14,7 @@ export const TWILIO_TOKEN = 'test-twilio-auth-token';
 export const INBOUND_SECRET = 'inbound-secret-for-tests';
 export const INBOUND_DOMAIN = 'reply.example.test';
 
+import { waitFor } from './probeHarness';
 export { startProbeWorker, waitFor, type ProbeWorker } from './probeHarness';
 
 /**
@@ -146,4 +147,15 @@ export function postTwilio(app: FastifyInstance, path: string, params: Record<st
 export async function inboxRows(pool: Pool, requestId: string) {
   const { rows } = await pool.query('SELECT id, source, event_id, kind, payload, status FROM inbox WHERE request_id = $1 ORDER BY id', [requestId]);
   return rows as { id: string; source: string; event_id: string; kind: string; payload: Record<string, unknown>; status: string }[];
+}
+
+/**
+ * The request's inbox rows once none is pending: routes that answer before they signal (SMS) pass
+ * the row on after the answer, so its outcome is waited for, not expected at once.
+ */
+export async function settledInboxRows(pool: Pool, requestId: string) {
+  return waitFor('the inbox rows to be passed on', async () => {
+    const rows = await inboxRows(pool, requestId);
+    return rows.length > 0 && rows.every((r) => r.status !== 'pending') ? rows : undefined;
+  });
 }
