@@ -181,10 +181,10 @@ describe('Twilio SMS webhooks', () => {
       expect((await postTwilio(app, '/webhooks/twilio/sms', inbound(first.mobile, `#${secondCode} 2 still noisy`))).statusCode).toBe(200);
       expect((await postTwilio(app, '/webhooks/twilio/sms', inbound(first.mobile, `5 ${firstCode}`))).statusCode).toBe(200);
 
-      const toSecond = await inboxRows(pool, second.requestId);
+      const toSecond = await settledInboxRows(pool, second.requestId);
       expect(toSecond).toHaveLength(1);
       expect(toSecond[0]).toMatchObject({ status: 'delivered', payload: { text: '2 still noisy', rating: 2, replyCode: secondCode } });
-      const toFirst = await inboxRows(pool, first.requestId);
+      const toFirst = await settledInboxRows(pool, first.requestId);
       expect(toFirst).toHaveLength(1);
       // The code is never read as the score.
       expect(toFirst[0]).toMatchObject({ status: 'delivered', payload: { text: '5', rating: 5, replyCode: firstCode } });
@@ -224,7 +224,7 @@ describe('Twilio SMS webhooks', () => {
       await recordSurveySms(pool, open.requestId, open.mobile);
       await probe.probe(open.requestId);
       expect((await postTwilio(app, '/webhooks/twilio/sms', inbound(open.mobile, '4'))).statusCode).toBe(200);
-      expect((await inboxRows(pool, open.requestId)).map((r) => r.status)).toEqual(['delivered']);
+      expect((await settledInboxRows(pool, open.requestId)).map((r) => r.status)).toEqual(['delivered']);
       expect(await inboxRows(pool, closed.requestId)).toHaveLength(0);
     });
   });
