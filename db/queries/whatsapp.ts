@@ -18,14 +18,3 @@ export async function whatsappSessionOpen(pool: Pool, customerId: string, now: D
   const last: Date | undefined = rows[0]?.last_inbound_at;
   return last !== undefined && now.getTime() - last.getTime() < WHATSAPP_SESSION_MS;
 }
-
-/** The request a WhatsApp reply answers: the customer's latest WhatsApp survey, an open request first. */
-export async function requestAnsweredByWhatsapp(pool: Pool, customerId: string): Promise<string | null> {
-  const { rows } = await pool.query<{ id: string }>(
-    `SELECT r.id FROM outbox o JOIN service_requests r ON r.id = o.request_id
-      WHERE r.customer_id = $1 AND o.channel = 'whatsapp' AND o.purpose = 'survey' AND o.status IN ('sent', 'pending')
-      ORDER BY (r.status <> 'closed') DESC, o.created_at DESC LIMIT 1`,
-    [customerId],
-  );
-  return rows[0]?.id ?? null;
-}

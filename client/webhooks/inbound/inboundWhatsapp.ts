@@ -1,12 +1,11 @@
 import { grantOptIn, withdrawMarketing, withdrawOptIn } from '../../../db/queries/consent';
 import { customerByMobile, type SmsSender } from '../../../db/queries/customers';
-import { acceptInbound } from '../../../db/queries/inbox';
-import { recordWhatsappInbound, requestAnsweredByWhatsapp } from '../../../db/queries/whatsapp';
+import { recordWhatsappInbound } from '../../../db/queries/whatsapp';
 import { render } from '../../../domain/messageTemplates';
 import { toE164 } from '../../../domain/phone';
-import { deliverInbound, type DeliveryDeps } from '../inbox/deliver';
-import { ratingOf } from '../parsing/replyRating';
+import type { DeliveryDeps } from '../inbox/deliver';
 import { smsKeyword, type SmsKeyword } from '../parsing/smsKeywords';
+import { acceptTextReply } from './textReply';
 
 export interface InboundWhatsapp {
   /** Twilio's address form, `whatsapp:+8210…`. */
@@ -24,8 +23,8 @@ export function whatsappNumber(address: string): string | undefined {
 
 /**
  * A WhatsApp message from a customer. It opens (or renews) their 24-hour session, then it is a
- * consent keyword or a survey reply, matched to their latest WhatsApp survey and classified and
- * rewarded like an SMS reply. A message nobody asked for is kept (unmatched) for a person.
+ * consent keyword or a survey reply, matched to exactly one request as an SMS reply is (the reply
+ * code, else the one open WhatsApp survey) and classified and rewarded like one. A message nobody asked for is kept (unmatched) for a person.
  * Returns the text to answer with, if any.
  */
 export async function acceptInboundWhatsapp(deps: DeliveryDeps & { clock: () => Date }, message: InboundWhatsapp): Promise<string | undefined> {
@@ -35,16 +34,7 @@ export async function acceptInboundWhatsapp(deps: DeliveryDeps & { clock: () => 
   const keyword = smsKeyword(message.body);
   if (keyword) return sender ? answerWhatsappKeyword(deps, sender, keyword) : undefined;
 
-  const requestId = sender ? await requestAnsweredByWhatsapp(deps.pool, sender.customerId) : null;
-  const accepted = await acceptInbound(deps.pool, {
-    source: 'twilio-whatsapp',
-    eventId: message.messageSid,
-    requestId,
-    kind: 'survey-reply',
-    payload: { text: message.body, ...ratingOf(message.body), raw: message.raw },
-  });
-  const status = await deliverInbound(deps, accepted.id);
-  deps.log.info({ inboxId: accepted.id, status }, 'whatsapp reply received');
+  await acceptTextReply(deps, { channel: 'whatsapp', source: 'twilio-whatsapp', eventId: message.messageSid, sender, body: message.body, raw: message.raw });
   return undefined;
 }
 

@@ -7,7 +7,8 @@ import { whatsappSessionOpen } from '../../../db/queries/whatsapp';
 import { render } from '../../../domain/messageTemplates';
 import { serviceRequestWorkflowId } from '../../../workflows/messages';
 import { testPool } from '../../support/db';
-import { buildTestServer, inboxRows, postTwilio, seedRequest, startProbeWorker, type ProbeWorker } from './webhookApp';
+import { ensureReplyCode } from '../../../db/queries/replyCodes';
+import { buildTestServer, inboxRows, postTwilio, seedAnotherRequest, seedRequest, settledInboxRows, startProbeWorker, type ProbeWorker } from './webhookApp';
 
 const sid = () => `SM${randomBytes(16).toString('hex')}`;
 
@@ -53,7 +54,7 @@ describe('Twilio WhatsApp webhooks', () => {
     expect(first.headers['content-type']).toContain('text/xml');
     await postTwilio(app, '/webhooks/twilio/whatsapp', params); // Twilio's retry
 
-    const rows = await inboxRows(pool, req.requestId);
+    const rows = await settledInboxRows(pool, req.requestId);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ source: 'twilio-whatsapp', event_id: params.MessageSid, kind: 'survey-reply', status: 'delivered' });
     expect(rows[0]!.payload).toMatchObject({ text: '5 아주 좋았어요', rating: 5 });
@@ -67,10 +68,31 @@ describe('Twilio WhatsApp webhooks', () => {
     const req = await seedRequest(pool, { closed: true });
     await recordSurveyWhatsapp(pool, req.requestId, req.mobile);
     await postTwilio(app, '/webhooks/twilio/whatsapp', inbound(req.mobile, '2 still broken'));
-    const rows = await inboxRows(pool, req.requestId);
+    const rows = await settledInboxRows(pool, req.requestId);
     expect(rows.map((r) => r.status)).toEqual(['late']);
     const stored = await pool.query('SELECT channel, rating, category, late FROM survey_replies WHERE inbox_id = $1', [rows[0]!.id]);
     expect(stored.rows).toEqual([{ channel: 'whatsapp', rating: 2, category: 'repeat_failure', late: true }]);
+  });
+
+  it('with two WhatsApp surveys open, the reply code decides, and a reply without one goes to a person, never to a guess', async () => {
+    const first = await seedRequest(pool);
+    const second = await seedAnotherRequest(pool, first);
+    for (const r of [first, second]) {
+      await recordSurveyWhatsapp(pool, r.requestId, r.mobile);
+      await probe.probe(r.requestId);
+    }
+    const secondCode = await ensureReplyCode(pool, second.requestId);
+    expect((await postTwilio(app, '/webhooks/twilio/whatsapp', inbound(first.mobile, `4 #${secondCode}`))).statusCode).toBe(200);
+    const toSecond = await settledInboxRows(pool, second.requestId);
+    expect(toSecond).toEqual([expect.objectContaining({ status: 'delivered', payload: expect.objectContaining({ text: '4', rating: 4, replyCode: secondCode }) })]);
+
+    const messageSid = sid();
+    expect((await postTwilio(app, '/webhooks/twilio/whatsapp', inbound(first.mobile, '5 great', messageSid))).statusCode).toBe(200);
+    const { rows } = await pool.query(`SELECT id, status, request_id FROM inbox WHERE source = 'twilio-whatsapp' AND event_id = $1`, [messageSid]);
+    expect(rows).toEqual([{ id: expect.any(String), status: 'unmatched', request_id: null }]);
+    const tasks = await pool.query(`SELECT kind, summary FROM agent_tasks WHERE inbox_id = $1`, [rows[0].id]);
+    expect(tasks.rows).toEqual([{ kind: 'match_reply', summary: expect.stringContaining('a WhatsApp reply') }]);
+    expect(await inboxRows(pool, first.requestId)).toHaveLength(0);
   });
 
   it('rejects unsigned and wrongly signed requests, and a From that is not a whatsapp: address', async () => {
