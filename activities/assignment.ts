@@ -11,12 +11,12 @@ import { unknownRecord, unlessUndeliverable } from './errors';
 import { inTransaction } from '../db/pool';
 import { searchCandidates } from '../db/queries/candidateSearch';
 import { moveBooking as moveBookingInDb } from '../db/queries/technicianSlots';
+import { REQUEST_PAGE_LINK_TTL_MS } from '../db/queries/requestPage';
 import { msUntilContactAllowed } from '../domain/contactHours';
 import { DateTime } from 'luxon';
 
 const MAX_CANDIDATES = 5;
-/** The customer's request page link stays usable this long after a notice carried it. */
-export const REQUEST_PAGE_LINK_TTL_MS = 60 * 24 * 3_600_000;
+
 const EXCLUSION_VIOLATION = '23P01';
 const UNIQUE_VIOLATION = '23505';
 /**

@@ -15,5 +15,7 @@ export function followUpPolicy(config: Config): FollowUpPolicy {
     surveyChannelPolicy: config.SURVEY_CHANNEL_POLICY,
     settleTimeMs: scaled(config.SURVEY_SETTLE_TIME),
     timeScale: config.TIME_SCALE,
+    rescheduleNoticeMs: scaled(config.RESCHEDULE_MIN_NOTICE),
+    maxReschedules: config.RESCHEDULE_MAX_COUNT,
   };
 }

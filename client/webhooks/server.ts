@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { requestLogSerializers } from '../../config/logger';
 import type { Pool } from '../../db/pool';
 import { choiceRoutes } from './routes/choice';
+import { requestPageRoutes } from './routes/requestPage';
 import { healthRoutes } from './routes/health';
 import { sendgridEventRoutes } from './routes/sendgridEvents';
 import { sendgridInboundRoutes } from './routes/sendgridInbound';
@@ -35,6 +36,9 @@ export interface WebhookDeps {
     operatorAccessToken?: string;
     /** The zone statistics read dates and months in. */
     timeZone?: string;
+    /** The request page: how soon a visit may still be moved, and how far ahead free times are offered (defaults 24 h, 14 days). */
+    rescheduleNoticeMs?: number;
+    rescheduleHorizonMs?: number;
   };
   /** Provider webhook secrets; a provider's routes refuse requests (503) while its secret is unset. */
   providers?: {
@@ -82,6 +86,7 @@ export async function buildWebhookServer(deps: WebhookDeps): Promise<FastifyInst
   await app.register(surveyFormRoutes(deps));
   await app.register(unsubscribeRoutes(deps));
   await app.register(choiceRoutes(deps));
+  await app.register(requestPageRoutes(deps));
   await app.register(technicianRoutes(deps));
   await app.register(statisticsRoutes({ pool: deps.pool, accessToken: deps.settings.operatorAccessToken, timeZone: deps.settings.timeZone, clock: deps.clock }));
   await app.register(metricsRoutes({ metrics, accessToken: deps.settings.operatorAccessToken }));
