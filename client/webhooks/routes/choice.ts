@@ -56,7 +56,7 @@ export const choiceRoutes =
           await releaseChoiceToken(deps.pool, tokenHash);
           return html(reply, 410, choiceMessage(view.language, 'choiceClosed'));
         }
-        return html(reply, 202, choiceAnswer(view.language, 'choicePending', {}, 'choiceConfirmedTitle', await requestLink(deps, record)));
+        return html(reply, 202, choiceAnswer(view.language, 'choicePending', { name: chosen.name, time: visitTime(chosen.startsAt, chosen.endsAt, view.timeZone, view.language) }, 'choiceConfirmedTitle', await requestLink(deps, record)));
       }
       if (outcome.status === 'refused') {
         await settleInboxRow(deps.pool, recorded.inboxId, 'late');
@@ -65,7 +65,7 @@ export const choiceRoutes =
       }
       await settleInboxRow(deps.pool, recorded.inboxId, 'delivered');
       if (outcome.status === 'accepted') {
-        return html(reply, 202, choiceAnswer(view.language, 'choicePending', {}, 'choiceConfirmedTitle', await requestLink(deps, record)));
+        return html(reply, 202, choiceAnswer(view.language, 'choicePending', { name: chosen.name, time: visitTime(chosen.startsAt, chosen.endsAt, view.timeZone, view.language) }, 'choiceConfirmedTitle', await requestLink(deps, record)));
       }
       const result = outcome.result;
       if (result.outcome === 'not_booked') {
