@@ -91,8 +91,8 @@ export function listenForUpdates(ctx: StageContext): void {
       validator: (_cancellation) => {
         // A repeated cancellation answers like the first.
         if (state.cancelled) return;
-        if (state.closeReason !== undefined) refuse('request_closed');
         if (state.completion) refuse('visit_completed');
+        if (state.closeReason !== undefined) refuse('request_closed');
       },
     },
   );

@@ -35,7 +35,7 @@ const USAGE = `Usage: npm run request -- <command> [flags]
   reschedule --request ID --technician T --slot N --starts-at ISO [--event-id K]
   reassign --request ID --technician T [--slot N] --reason TEXT [--event-id K]
 cancel, reschedule and reassign are updates: they print what really happened, or why not
-(exit 3 when refused). The same --event-id sent again gets the first answer.`;
+(exit 1 when refused). The same --event-id sent again gets the first answer.`;
 
 const QUERY_DEADLINE_MS = 5000;
 
