@@ -77,16 +77,19 @@ export async function updateRequest<R, A>(
   requestId: string,
   update: UpdateDefinition<R, [A]>,
   arg: A,
-  options: { updateId: string; deadlineMs: number },
+  options: UpdateCallOptions,
 ): Promise<UpdateOutcome<R>> {
   const abort = new AbortController();
   let accepted = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timers: ReturnType<typeof setTimeout>[] = [];
   const deadline = new Promise<UpdateOutcome<R>>((resolve) => {
-    timer = setTimeout(() => {
+    const giveUp = () => {
       abort.abort();
-      resolve(accepted ? { status: 'accepted' } : { status: 'unavailable', reason: `Temporal did not take the update within ${options.deadlineMs} ms` });
-    }, options.deadlineMs);
+      resolve(accepted ? { status: 'accepted' } : { status: 'unavailable', reason: 'Temporal did not take the update in time' });
+    };
+    timers.push(setTimeout(giveUp, options.deadlineMs));
+    // Not even accepted by then: whoever called may take another way (the inbox's signal).
+    if (options.acceptDeadlineMs !== undefined) timers.push(setTimeout(() => !accepted && giveUp(), options.acceptDeadlineMs));
   });
   const attempt = (async (): Promise<UpdateOutcome<R>> => {
     try {
@@ -107,8 +110,17 @@ export async function updateRequest<R, A>(
   try {
     return await Promise.race([attempt, deadline]);
   } finally {
-    clearTimeout(timer);
+    for (const t of timers) clearTimeout(t);
   }
+}
+
+export interface UpdateCallOptions {
+  /** The update's id: the same id sent again gets the first answer. */
+  updateId: string;
+  /** The longest wait for the answer; accepted but unanswered by then: { status: 'accepted' }. */
+  deadlineMs: number;
+  /** The longest wait for the workflow to accept it at all (default: deadlineMs). */
+  acceptDeadlineMs?: number;
 }
 
 function refusalOf(err: unknown): { status: 'refused'; reason: RefusalCode; message: string } | undefined {
@@ -120,19 +132,19 @@ function refusalOf(err: unknown): { status: 'refused'; reason: RefusalCode; mess
 }
 
 /** The customer's technician choice; the answer is what was really booked. */
-export const chooseTechnician = (temporal: Client, requestId: string, choice: ChooseTechnician, options: { updateId: string; deadlineMs: number }) =>
+export const chooseTechnician = (temporal: Client, requestId: string, choice: ChooseTechnician, options: UpdateCallOptions) =>
   updateRequest(temporal, requestId, chooseTechnicianUpdate, choice, options);
 
 /** Cancellation; the answer is the released visit, or why it was refused. */
-export const cancelRequest = (temporal: Client, requestId: string, cancellation: CancelRequest, options: { updateId: string; deadlineMs: number }) =>
+export const cancelRequest = (temporal: Client, requestId: string, cancellation: CancelRequest, options: UpdateCallOptions) =>
   updateRequest(temporal, requestId, cancelRequestUpdate, cancellation, options);
 
 /** The customer moves the visit to another free slot. */
-export const rescheduleVisit = (temporal: Client, requestId: string, to: RescheduleVisit, options: { updateId: string; deadlineMs: number }) =>
+export const rescheduleVisit = (temporal: Client, requestId: string, to: RescheduleVisit, options: UpdateCallOptions) =>
   updateRequest(temporal, requestId, rescheduleVisitUpdate, to, options);
 
 /** An operator moves the visit to another technician (the operator console calls this too). */
-export const reassignTechnician = (temporal: Client, requestId: string, to: ReassignTechnician, options: { updateId: string; deadlineMs: number }) =>
+export const reassignTechnician = (temporal: Client, requestId: string, to: ReassignTechnician, options: UpdateCallOptions) =>
   updateRequest(temporal, requestId, reassignTechnicianUpdate, to, options);
 
 /** The request's state as its workflow tells it (open or closed), or undefined when no answer came within the deadline. */

@@ -11,6 +11,9 @@ import type { WebhookDeps } from '../server';
 import { choiceAnswer, choiceForm, choiceMessage, visitTime } from '../pages/choicePage';
 import { pageLanguage, text, type PageLanguage, type PageText } from '../pages/html';
 
+/** Not even accepted by then (Temporal down or hanging): the recorded choice goes on through the inbox, and the page answers within 2 s. */
+const ACCEPT_DEADLINE_MS = 1000;
+
 const ChoiceBody = z.object({ technicianId: z.string().trim().min(1).max(200) });
 
 type Usable = { ok: true; record: TokenRecord; view: ChoiceView };
@@ -48,7 +51,7 @@ export const choiceRoutes =
       if (recorded === 'expired') return html(reply, 410, choiceMessage(view.language, 'choiceExpired'));
       // The choice is an Update: the page shows what was really booked (or why not). When Temporal
       // does not answer, the recorded choice goes on as a signal through the inbox (relay).
-      const outcome = await chooseTechnician(deps.temporal, record.requestId, { technicianId: chosen.technicianId }, { updateId: `choice:${tokenHash}`, deadlineMs: UPDATE_DEADLINE_MS });
+      const outcome = await chooseTechnician(deps.temporal, record.requestId, { technicianId: chosen.technicianId }, { updateId: `choice:${tokenHash}`, deadlineMs: UPDATE_DEADLINE_MS, acceptDeadlineMs: ACCEPT_DEADLINE_MS });
       if (outcome.status === 'closed' || outcome.status === 'unavailable') {
         const status = await deliverInbound(deps, recorded.inboxId);
         if (status === 'late') {

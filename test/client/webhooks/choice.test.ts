@@ -32,7 +32,9 @@ async function offered(options: { language?: 'ko' | 'en'; expiresInMs?: number; 
   const now = new Date();
   const slotStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 3, 1));
   const net = await seedNetwork(pool, { technicians: 2, slotsPerTechnician: 1, slotStart });
-  const { requestId, customerId } = await createRequest(pool, net, { language: options.language, timeZone: 'Asia/Seoul' });
+  // The wanted window holds the slot whatever the time of day (the default 72 h does not between 00:00 and 01:00 UTC).
+  const window = { start: new Date(now.getTime() + 3_600_000), end: new Date(slotStart.getTime() + 86_400_000) };
+  const { requestId, customerId } = await createRequest(pool, net, { language: options.language, timeZone: 'Asia/Seoul', window });
   const candidates = await createAssignmentActivities(activityDeps(pool)).findTechnicianCandidates({ requestId });
   const token = await issueToken(pool, 'choice', requestId, customerId, new Date(Date.now() + (options.expiresInMs ?? 3_600_000)));
   if (options.probe !== false) {
