@@ -44,8 +44,9 @@ function refuse(code: RefusalCode): never {
 /**
  * The updates of a service request. Validators read the state only; handlers say what happened
  * through the state's methods and wait for the flowchart (serviceRequest.ts) where the answer
- * depends on it (a booking, the close). A visit change runs its own activities: the old booking is
- * released and the new one held in one transaction, so the request is never without its visit.
+ * depends on it (a booking, the close). A visit change runs its own activity, so that the answer
+ * says what happened: the old booking is released and the new one held in one transaction, so the
+ * request is never without its visit. The dispatch and the notice follow in the flowchart.
  */
 export function listenForUpdates(ctx: StageContext): void {
   const { input, state } = ctx;
@@ -111,8 +112,8 @@ export function listenForUpdates(ctx: StageContext): void {
     try {
       const booking = await acts.moveBooking({ requestId, from: previous, to });
       if (!booking) return { outcome: 'not_moved', reason: to.slotId === undefined ? 'no_free_slot' : 'slot_taken' };
+      // The flowchart dispatches the job to the technician and announces the new visit (awaitCompletion).
       state.rebook(booking, byCustomer);
-      await acts.dispatchJob({ requestId, booking });
       return { outcome: 'moved', booking, previous };
     } finally {
       state.endVisitChange();

@@ -7,7 +7,7 @@ import { unlessNotSent, waitForContactHours, type StageContext } from './context
  * the supervisor once and the wait goes on; a cancellation before completion releases the slot;
  * a booking the technician's schedule released sends the request back to assignment. Meanwhile the
  * customer hears when the technician sets out (the ETA notice), and a visit moved by an update
- * (reschedule, reassignment) is announced and restarts the wait for the new visit's deadline.
+ * (reschedule, reassignment) is dispatched to its technician, announced, and restarts the wait for the new visit's deadline.
  */
 export async function awaitCompletion(ctx: StageContext): Promise<'completed' | 'cancelled' | 'released'> {
   const { input, state } = ctx;
@@ -29,6 +29,8 @@ export async function awaitCompletion(ctx: StageContext): Promise<'completed' | 
     }
     if (visitMoved()) {
       announcedVisit = state.visitChangeCount;
+      const moved = state.booking;
+      if (moved) await acts.dispatchJob({ requestId: input.requestId, booking: moved });
       await waitForContactHours(ctx);
       const booking = state.booking;
       if (booking && !settled()) await unlessNotSent('visit notice', () => acts.sendVisitNotice({ requestId: input.requestId, booking }));

@@ -4,15 +4,20 @@ import { findToken, hashToken, issueToken, type TokenRecord } from '../../../db/
 import { settleInboxRow } from '../../../db/queries/inbox';
 import { REQUEST_PAGE_LINK_TTL_MS, technicianName } from '../../../db/queries/requestPage';
 import { chooseTechnician } from '../../requests/signalRequest';
-import { UPDATE_DEADLINE_MS } from './requestPage';
 import { loadChoiceView, recordChoice, recordedChoice, releaseChoiceToken, type ChoiceView } from '../../../db/queries/choiceOffers';
 import { deliverInbound } from '../inbox/deliver';
 import type { WebhookDeps } from '../server';
 import { choiceAnswer, choiceForm, choiceMessage, visitTime } from '../pages/choicePage';
 import { pageLanguage, text, type PageLanguage, type PageText } from '../pages/html';
 
-/** Not even accepted by then (Temporal down or hanging): the recorded choice goes on through the inbox, and the page answers within 2 s. */
+/**
+ * The page answers within 2 s like every webhook. Not even accepted within 1 s (Temporal down or
+ * hanging): the recorded choice goes on through the inbox. Accepted but the booking not made within
+ * 1.5 s (the workflow is still sending the offer, say): the page says it is being booked and links
+ * the request page, which shows the booking once made.
+ */
 const ACCEPT_DEADLINE_MS = 1000;
+const ANSWER_DEADLINE_MS = 1500;
 
 const ChoiceBody = z.object({ technicianId: z.string().trim().min(1).max(200) });
 
@@ -51,7 +56,7 @@ export const choiceRoutes =
       if (recorded === 'expired') return html(reply, 410, choiceMessage(view.language, 'choiceExpired'));
       // The choice is an Update: the page shows what was really booked (or why not). When Temporal
       // does not answer, the recorded choice goes on as a signal through the inbox (relay).
-      const outcome = await chooseTechnician(deps.temporal, record.requestId, { technicianId: chosen.technicianId }, { updateId: `choice:${tokenHash}`, deadlineMs: UPDATE_DEADLINE_MS, acceptDeadlineMs: ACCEPT_DEADLINE_MS });
+      const outcome = await chooseTechnician(deps.temporal, record.requestId, { technicianId: chosen.technicianId }, { updateId: `choice:${tokenHash}`, deadlineMs: ANSWER_DEADLINE_MS, acceptDeadlineMs: ACCEPT_DEADLINE_MS });
       if (outcome.status === 'closed' || outcome.status === 'unavailable') {
         const status = await deliverInbound(deps, recorded.inboxId);
         if (status === 'late') {
