@@ -27,6 +27,8 @@ export function offeredActions(view: RequestPageView, state: ServiceRequestState
 export function stageWords(lang: PageLanguage, view: RequestPageView, state: ServiceRequestState | undefined): string {
   const closeReason = state?.closeReason ?? view.closeReason;
   if (closeReason === 'cancelled') return text(lang, 'closed_cancelled');
+  // Booked, while the job is being dispatched and the visit announced: the customer's news is the booking.
+  if (state && view.visit && (state.stage === 'assigning_technician' || state.stage === 'waiting_for_contact_hours') && !state.progress.length) return text(lang, 'stage_awaiting_completion');
   if (state) return text(lang, `stage_${state.stage}` as PageText);
   if (closeReason) return text(lang, 'stage_closed');
   return text(lang, 'requestProgressUnknown');

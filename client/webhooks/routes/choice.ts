@@ -11,13 +11,13 @@ import { choiceAnswer, choiceForm, choiceMessage, visitTime } from '../pages/cho
 import { pageLanguage, text, type PageLanguage, type PageText } from '../pages/html';
 
 /**
- * The page answers within 2 s like every webhook. Not even accepted within 1 s (Temporal down or
+ * The page answers within 2 s like every webhook. Not even accepted within 0.7 s (Temporal down or
  * hanging): the recorded choice goes on through the inbox. Accepted but the booking not made within
- * 1.5 s (the workflow is still sending the offer, say): the page says it is being booked and links
+ * 1.2 s (the workflow is still sending the offer, say): the page says it is being booked and links
  * the request page, which shows the booking once made.
  */
-const ACCEPT_DEADLINE_MS = 1000;
-const ANSWER_DEADLINE_MS = 1500;
+const ACCEPT_DEADLINE_MS = 700;
+const ANSWER_DEADLINE_MS = 1200;
 
 const ChoiceBody = z.object({ technicianId: z.string().trim().min(1).max(200) });
 
