@@ -10,8 +10,13 @@ import { loadRequestContext } from './requestContext';
 import { unknownRecord, unlessUndeliverable } from './errors';
 import { inTransaction } from '../db/pool';
 import { searchCandidates } from '../db/queries/candidateSearch';
+import { moveBooking as moveBookingInDb } from '../db/queries/technicianSlots';
+import { REQUEST_PAGE_LINK_TTL_MS } from '../db/queries/requestPage';
+import { msUntilContactAllowed } from '../domain/contactHours';
+import { DateTime } from 'luxon';
 
 const MAX_CANDIDATES = 5;
+
 const EXCLUSION_VIOLATION = '23P01';
 const UNIQUE_VIOLATION = '23505';
 /**
@@ -166,24 +171,74 @@ export function createAssignmentActivities(deps: ActivityDeps) {
   async function sendVisitNotice({ requestId, booking }: { requestId: string; booking: Booking }) {
     const ctx = await loadRequestContext(pool, requestId);
     const { rows } = await pool.query('SELECT name FROM technicians WHERE id = $1', [booking.technicianId]);
-    const text = render(ctx.language, 'visitNoticeSms', {
-      centre: ctx.centre.name,
-      technician: rows[0]?.name ?? booking.technicianId,
-      visitTime: formatLocal(new Date(booking.startsAt), ctx.timeZone, ctx.language),
-      product: ctx.product,
-      replyPhone: ctx.centre.replyPhone,
-      // No email address on file: the notice asks for one (a reply with it is stored, see inbound SMS).
-      askEmail: ctx.emailRequested && !ctx.email ? `\n${render(ctx.language, 'askEmailSms', {}).trim()}` : '',
-    });
     const channel = noticeChannel(ctx);
     if (channel) {
+      const text = render(ctx.language, 'visitNoticeSms', {
+        centre: ctx.centre.name,
+        technician: rows[0]?.name ?? booking.technicianId,
+        visitTime: formatLocal(new Date(booking.startsAt), ctx.timeZone, ctx.language),
+        product: ctx.product,
+        replyPhone: ctx.centre.replyPhone,
+        link: await requestPageLink(ctx.requestId, ctx.customerId),
+        // No email address on file: the notice asks for one (a reply with it is stored, see inbound SMS).
+        askEmail: ctx.emailRequested && !ctx.email ? `\n${render(ctx.language, 'askEmailSms', {}).trim()}` : '',
+      });
       await unlessUndeliverable(log, 'visit notice', () =>
         sendToCustomer(deps, ctx, { channel, idempotencyKey: `${ctx.workflowId}:visit-notice:${booking.slotId}`, purpose: 'visit-notice', text }),
       );
     }
   }
 
-  return { findTechnicianCandidates, offerTechnicianChoice, reserveTechnicianSlot, dispatchJob, sendVisitNotice };
+  /** A link to the customer's request page (see client/webhooks/routes/requestPage.ts). */
+  async function requestPageLink(requestId: string, customerId: string): Promise<string> {
+    const token = await issueToken(pool, 'request-page', requestId, customerId, new Date(clock().getTime() + REQUEST_PAGE_LINK_TTL_MS));
+    return `${settings.publicBaseUrl}/requests/${token}`;
+  }
+
+  /**
+   * Moves the visit (a reschedule or an operator's reassignment): the old booking released and the
+   * new one held in one transaction, or null when the slot was taken (nothing changed).
+   */
+  async function moveBooking(args: { requestId: string; from: Booking; to: { technicianId: string; slotId?: number } }): Promise<Booking | null> {
+    const moved = await moveBookingInDb(pool, { requestId: args.requestId, to: args.to, now: clock() });
+    if (!moved) {
+      log.info({ requestId: args.requestId, technicianId: args.to.technicianId, slotId: args.to.slotId }, 'visit not moved: the slot is taken or the technician has no free slot');
+      return null;
+    }
+    return { technicianId: moved.technicianId, slotId: moved.slotId, startsAt: new Date(moved.startsAt).toISOString(), endsAt: new Date(moved.endsAt).toISOString() };
+  }
+
+  /**
+   * The technician has set out: the customer learns by when to expect them (the visit's start, or
+   * its end once the start has passed). Only within contact hours: an ETA is no use the next
+   * morning, so outside them none is sent.
+   */
+  async function sendEtaNotice({ requestId, booking }: { requestId: string; booking: Booking }): Promise<{ sent: boolean }> {
+    const ctx = await loadRequestContext(pool, requestId);
+    const now = clock();
+    // An ETA is a text message: a customer without a mobile number (or who refused SMS) gets none.
+    if (!ctx.mobile || ctx.optedOut.has('sms')) return { sent: false };
+    if (msUntilContactAllowed(now, ctx.timeZone, settings.contactHours.start, settings.contactHours.end) > 0) {
+      log.info({ requestId }, 'technician en route outside contact hours: no ETA notice');
+      return { sent: false };
+    }
+    const { rows } = await pool.query('SELECT name FROM technicians WHERE id = $1', [booking.technicianId]);
+    const start = new Date(booking.startsAt);
+    const eta = start > now ? start : new Date(booking.endsAt);
+    const text = render(ctx.language, 'etaSms', {
+      centre: ctx.centre.name,
+      technician: rows[0]?.name ?? booking.technicianId,
+      product: ctx.product,
+      eta: DateTime.fromJSDate(eta, { zone: ctx.timeZone }).toFormat('HH:mm'),
+      link: await requestPageLink(ctx.requestId, ctx.customerId),
+    });
+    const sent = await unlessUndeliverable(log, 'eta notice', () =>
+      sendToCustomer(deps, ctx, { channel: 'sms', idempotencyKey: `${ctx.workflowId}:eta-notice:${booking.slotId}`, purpose: 'eta-notice', text }),
+    );
+    return { sent: sent !== undefined };
+  }
+
+  return { findTechnicianCandidates, offerTechnicianChoice, reserveTechnicianSlot, moveBooking, dispatchJob, sendVisitNotice, sendEtaNotice };
 }
 
 /**

@@ -16,5 +16,7 @@ export function followUpPolicy(config: Config): FollowUpPolicy {
     // Zero means no settle time at all (the wait is skipped), not the 1 s floor of the other waits.
     settleTimeMs: config.SURVEY_SETTLE_TIME === 0 ? 0 : scaled(config.SURVEY_SETTLE_TIME),
     timeScale: config.TIME_SCALE,
+    rescheduleNoticeMs: scaled(config.RESCHEDULE_MIN_NOTICE),
+    maxReschedules: config.RESCHEDULE_MAX_COUNT,
   };
 }

@@ -145,6 +145,12 @@ export const configSchema = z.object({
   REPLY_REMINDER_BEFORE_CLOSE: duration('2d'),
   NO_TECHNICIAN_RETRY_INTERVAL: duration('1h'),
   NO_TECHNICIAN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(24),
+  /** A customer may move their visit online only while it starts later than this. */
+  RESCHEDULE_MIN_NOTICE: duration('24h'),
+  /** How often a customer may move their visit online. */
+  RESCHEDULE_MAX_COUNT: z.coerce.number().int().min(0).default(2),
+  /** How far ahead the request page offers free times to move the visit to. */
+  RESCHEDULE_HORIZON: duration('14d'),
   TIME_SCALE: z.coerce.number().positive().default(1),
 
   DEMO_SIMULATOR: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),

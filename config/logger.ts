@@ -3,7 +3,7 @@ import pino, { type Logger, type SerializerFn } from 'pino';
 const REDACTED = '[redacted]';
 
 /** Path segments that are credentials: single-use links, and the Inbound Parse secret. */
-const SECRET_SEGMENT = /(\/(?:choose|survey|unsubscribe|ads\/opt-out|webhooks\/sendgrid\/inbound)\/)[^/?#\s"']+/g;
+const SECRET_SEGMENT = /(\/(?:choose|survey|unsubscribe|requests|ads\/opt-out|webhooks\/sendgrid\/inbound)\/)[^/?#\s"']+/g;
 /** A query string's values (`?token=…` on the statistics page); the names stay readable. */
 const QUERY_VALUE = /([?&][^=&#\s"']+=)[^&#\s"']*/g;
 /** Any other long opaque segment (a token under a route added later); UUIDs (request ids) stay. */

@@ -4,11 +4,27 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../worker/createWorker';
-import { callOutcomeSignal, cancelRequestSignal, getStateQuery, serviceRequestWorkflowId, surveyReplySignal } from '../workflows/messages';
+import {
+  callOutcomeSignal,
+  cancelRequestSignal,
+  cancelRequestUpdate,
+  chooseTechnicianUpdate,
+  getStateQuery,
+  rescheduleVisitUpdate,
+  serviceRequestWorkflowId,
+  surveyReplySignal,
+  technicianProgressSignal,
+} from '../workflows/messages';
 import { at, chooseTechnician, completeJob, startRequest, startTimeSkippingServer, waitForStage, waitUntil, type RequestHandle } from '../test/workflows/driving';
 import { fakeActivities } from '../test/workflows/fakeActivities';
 import { DAY, HOUR, requestInput, testPolicy } from '../test/workflows/requestFixtures';
-import type { ServiceRequestInput } from '../workflows/types';
+import type { Candidate, ServiceRequestInput } from '../workflows/types';
+
+/** A slot days from when the recorder runs (the time-skipping server starts at the real time). */
+const slotInDays = (technicianId: string, slotId: number, days: number): Candidate => {
+  const start = new Date(Date.now() + days * DAY);
+  return { technicianId, slotId, startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 2 * HOUR).toISOString() };
+};
 
 /**
  * Records the histories of representative service requests (one per main branch) on the
@@ -113,6 +129,20 @@ const SCENARIOS: Record<string, Scenario> = {
       await env.sleep('1 day');
       await waitForStage(h, 'phone_attempt');
       await h.signal(callOutcomeSignal, { eventId: 'call', callSid: 'CA1', outcome: 'answered', rating: 4, at: at() });
+    },
+  },
+  // The updates: the choice answered with the booking, a reschedule (the booking moved, the new
+  // visit announced), the ETA notice when the technician sets out, a cancellation answered.
+  'updates-choose-reschedule-eta-cancel': {
+    fakes: { candidates: [slotInDays('tech-a', 1, 3), slotInDays('tech-b', 2, 3)], freeSlots: [slotInDays('tech-a', 7, 5)] },
+    drive: async (h) => {
+      await waitForStage(h, 'awaiting_customer_choice');
+      await h.executeUpdate(chooseTechnicianUpdate, { args: [{ technicianId: 'tech-a' }], updateId: 'choice-1' });
+      await waitForStage(h, 'awaiting_completion');
+      const to = slotInDays('tech-a', 7, 5);
+      await h.executeUpdate(rescheduleVisitUpdate, { args: [{ technicianId: 'tech-a', slotId: 7, startsAt: to.startsAt }], updateId: 'reschedule-1' });
+      await h.signal(technicianProgressSignal, { eventId: 'en-route', technicianId: 'tech-a', status: 'en_route', at: at() });
+      await h.executeUpdate(cancelRequestUpdate, { args: [{ reason: 'fixed it myself' }], updateId: 'cancel-1' });
     },
   },
   // Last: its revisit keeps the test server's clock from skipping for anything recorded after it.

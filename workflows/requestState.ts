@@ -22,7 +22,7 @@ import {
   ServiceRequestStageKey,
   ServiceTechnicianIdKey,
 } from './searchAttributes';
-import type { CloseReason, ReplyChannel, ServiceRequestInput, ServiceRequestState, Stage, SurveyChannel } from './types';
+import type { Booking, Candidate, CloseReason, ReplyChannel, ServiceRequestInput, ServiceRequestState, Stage, SurveyChannel } from './types';
 
 // Duplicate deliveries are recognised by event id; the set is bounded so a noisy sender cannot grow
 // the workflow's memory without limit (older keys age out long after any provider retry).
@@ -48,6 +48,15 @@ export class RequestState {
   private deliveryFailures: SurveyDeliveryFailed[] = [];
   private replyWindowOpen = false;
   private readonly seen = new Set<string>();
+  /** The technicians of the offer the customer may choose from (until a booking is made). */
+  private offer?: string[];
+  /** Counts the choices that came to nothing (every candidate taken): a waiting choice learns it was not booked. */
+  private lostChoices = 0;
+  /** A reschedule or reassignment is being carried out: no second change until it is done. */
+  private changing = false;
+  /** Counts the visit changes (reschedule, reassignment): the completion wait restarts on a new one. */
+  private visitChanges = 0;
+  private etaAnnounced = false;
 
   constructor(input: ServiceRequestInput) {
     this.view = {
@@ -79,6 +88,36 @@ export class RequestState {
   /** The technician the customer chose from the offer, until a booking is made. */
   get chosenTechnicianId(): string | undefined {
     return this.chosen;
+  }
+  /** The visit held right now: technician, slot and window. */
+  get booking(): Booking | undefined {
+    const { technicianId, visit } = this.view;
+    return technicianId && this.bookedSlotId !== undefined && visit ? { technicianId, slotId: this.bookedSlotId, ...visit } : undefined;
+  }
+  get offeredTechnicians(): string[] | undefined {
+    return this.offer;
+  }
+  get choicesLost(): number {
+    return this.lostChoices;
+  }
+  get changingVisit(): boolean {
+    return this.changing;
+  }
+  get visitChangeCount(): number {
+    return this.visitChanges;
+  }
+  get reschedules(): number {
+    return this.view.reschedules ?? 0;
+  }
+  get progressReported(): boolean {
+    return this.view.progress.length > 0;
+  }
+  /** The technician said they are on the way and the customer has not been told yet. */
+  get etaDue(): boolean {
+    return !this.etaAnnounced && this.view.progress.some((p) => p.status === 'en_route');
+  }
+  get closeReason(): CloseReason | undefined {
+    return this.view.closeReason;
   }
   get completion(): JobCompleted | undefined {
     return this.completed;
@@ -133,7 +172,45 @@ export class RequestState {
     upsertSearchAttributes([{ key: ServiceCentreIdKey, value: serviceCentreId }]);
   }
 
+  /** The candidates of this round are offered to the customer. */
+  offered(candidates: Candidate[]): void {
+    this.offer = candidates.map((c) => c.technicianId);
+  }
+
+  /** The customer's choice (an update); the number says which round of choosing it belongs to. */
+  choose(technicianId: string): number {
+    this.chosen = technicianId;
+    return this.lostChoices;
+  }
+
+  /** The customer cancels (an update); the request closes and releases its visit. */
+  requestCancellation(reason: string): void {
+    if (!this.cancellation) this.cancellation = { reason };
+  }
+
+  beginVisitChange(): void {
+    this.changing = true;
+  }
+
+  endVisitChange(): void {
+    this.changing = false;
+  }
+
+  /** The visit moved to another slot (and maybe technician); progress and the ETA notice start over. */
+  rebook(booking: Booking, byCustomer: boolean): void {
+    this.assignTechnician(booking.technicianId, booking.slotId, { startsAt: booking.startsAt, endsAt: booking.endsAt });
+    this.view.progress = [];
+    this.etaAnnounced = false;
+    this.visitChanges++;
+    if (byCustomer) this.view.reschedules = this.reschedules + 1;
+  }
+
+  markEtaAnnounced(): void {
+    this.etaAnnounced = true;
+  }
+
   assignTechnician(technicianId: string, slotId: number, visit: { startsAt: string; endsAt: string }): void {
+    this.offer = undefined;
     this.view.technicianId = technicianId;
     this.bookedSlotId = slotId;
     this.view.visit = visit;
@@ -154,12 +231,14 @@ export class RequestState {
     this.view.technicianId = undefined;
     this.view.visit = undefined;
     this.view.progress = [];
+    this.etaAnnounced = false;
     upsertSearchAttributes([{ key: ServiceTechnicianIdKey, value: null }]);
   }
 
   /** Every candidate was taken before the booking: the choice no longer holds. */
   forgetChoice(): void {
     this.chosen = undefined;
+    this.lostChoices++;
   }
 
   markEscalated(): void {

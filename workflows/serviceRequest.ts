@@ -1,4 +1,4 @@
-import { log, patched } from '@temporalio/workflow';
+import { allHandlersFinished, condition, log, patched } from '@temporalio/workflow';
 import { acts } from './activityProxy';
 import { FailureType } from './failures';
 import { RequestState } from './requestState';
@@ -9,6 +9,7 @@ import { awaitSurveyReply, sendFallbackSurvey, surveyChannels } from './stages/m
 import { letRepairSettle } from './stages/letRepairSettle';
 import { attemptPhoneSurvey } from './stages/phoneAttempt';
 import { settleReply } from './stages/settleReply';
+import { listenForUpdates } from './updates';
 import type { CloseReason, ServiceRequestInput, ServiceRequestResult, SurveyReply } from './types';
 
 /**
@@ -21,6 +22,7 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
   const state = new RequestState(input);
   const ctx: StageContext = { input, state };
   const close = (closeReason: CloseReason) => closeRequest(ctx, closeReason);
+  listenForUpdates(ctx);
 
   // 1. Intake
   const registered = await registerOrReject(input);
@@ -91,6 +93,8 @@ async function closeRequest({ input, state }: StageContext, closeReason: CloseRe
     }
   }
   state.enter('closed');
+  // An update waiting for the close (a cancellation) answers before the workflow ends.
+  await condition(allHandlersFinished);
   const { replyCategory, incentivePoints, followUpRequestId } = state.outcome();
   return { requestId: input.requestId, closeReason, replyCategory, incentivePoints, followUpRequestId };
 }

@@ -47,6 +47,10 @@ export interface FollowUpPolicy {
   settleTimeMs?: number;
   /** TIME_SCALE when the request started: a product field's own settle time is scaled like the rest. */
   timeScale?: number;
+  /** A customer may not move a visit that starts sooner than this (absent in older requests: 24 h). */
+  rescheduleNoticeMs?: number;
+  /** How often a customer may move their visit (absent in older requests: 2). */
+  maxReschedules?: number;
 }
 
 export interface ServiceRequestInput {
@@ -125,6 +129,8 @@ export interface ServiceRequestState {
   serviceCentreId?: string;
   technicianId?: string;
   visit?: { startsAt: string; endsAt: string };
+  /** How often the customer moved the visit (absent in older requests' state: none). */
+  reschedules?: number;
   progress: { status: ProgressStatus | 'completed'; at: string }[];
   escalated: boolean;
   callOutcome?: CallOutcome;

@@ -9,17 +9,17 @@ import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../../config';
 import {
   callOutcomeSignal,
-  cancelRequestSignal,
   getStateQuery,
   jobCompletedSignal,
   serviceRequestWorkflowId,
   surveyReplySignal,
   technicianChosenSignal,
   technicianProgressSignal,
+  type VisitChangeResult,
 } from '../../workflows/messages';
-import { STAGES } from '../../workflows/types';
+import { STAGES, type Booking } from '../../workflows/types';
 import { RequestValidationError, startServiceRequest } from '../requests/newRequest';
-import { signalRequest } from '../requests/signalRequest';
+import { cancelRequest, reassignTechnician, rescheduleVisit, signalRequest, type UpdateOutcome } from '../requests/signalRequest';
 import { connectTemporal } from '../temporal';
 import { EXIT_OK, EXIT_REFUSED, UsageError, withUsage } from './support/cli';
 import { oneOf, requiredText } from './support/values';
@@ -32,7 +32,11 @@ const USAGE = `Usage: npm run request -- <command> [flags]
   list   [--stage STAGE] [--centre ID] [--customer ID] [--limit N]
   signal --request ID --signal choose|progress|complete|call-outcome|reply [--technician T] [--status S]
          [--resolved true|false] [--outcome O] [--rating 1-5] [--channel sms|email|web|voice|whatsapp] [--event-id K]
-  cancel --request ID --reason TEXT`;
+  cancel --request ID --reason TEXT [--event-id K]
+  reschedule --request ID --technician T --slot N --starts-at ISO [--event-id K]
+  reassign --request ID --technician T [--slot N] --reason TEXT [--event-id K]
+cancel, reschedule and reassign are updates: they print what really happened, or why not
+(exit 1 when refused). The same --event-id sent again gets the first answer.`;
 
 const QUERY_DEADLINE_MS = 5000;
 
@@ -51,7 +55,7 @@ export async function run(argv: string[], deps: RequestCliDeps): Promise<number>
       args: rest,
       options: Object.fromEntries(
         ['file', 'area', 'field', 'fault', 'from', 'to', 'customer-id', 'name', 'email', 'mobile', 'language', 'model', 'preferred-channel', 'opt-in',
-          'request', 'stage', 'centre', 'customer', 'limit', 'signal', 'technician', 'status', 'resolved', 'outcome', 'rating', 'channel', 'event-id', 'reason']
+          'request', 'stage', 'centre', 'customer', 'limit', 'signal', 'technician', 'status', 'resolved', 'outcome', 'rating', 'channel', 'event-id', 'reason', 'slot', 'starts-at']
           .map((k) => [k, { type: 'string' as const }]),
       ),
       strict: true,
@@ -68,9 +72,24 @@ export async function run(argv: string[], deps: RequestCliDeps): Promise<number>
         return signal(v, deps);
       case 'cancel': {
         const id = requestId(v);
-        await sendSignal(deps, id, cancelRequestSignal, { eventId: v['event-id'] ?? `cli-${randomUUID()}`, reason: requiredText('reason', v.reason) });
-        deps.out(`cancellation sent to ${serviceRequestWorkflowId(id)}`);
-        return EXIT_OK;
+        const outcome = await cancelRequest(await deps.temporal(), id, { reason: requiredText('reason', v.reason) }, updateOptions(v));
+        return answer(deps, id, 'cancellation', outcome, (r) =>
+          r.outcome === 'cancelled'
+            ? { ok: true, line: `cancelled ${serviceRequestWorkflowId(id)}${r.released ? `; released: ${describeBooking(r.released)}` : '; no visit was booked'}` }
+            : { ok: false, line: `not cancelled: ${r.reason}` },
+        );
+      }
+      case 'reschedule': {
+        const id = requestId(v);
+        const startsAt = requiredText('starts-at', v['starts-at']);
+        if (Number.isNaN(Date.parse(startsAt))) throw new UsageError(`--starts-at must be an ISO date-time, got "${startsAt}"`);
+        const to = { technicianId: requiredText('technician', v.technician), slotId: slotNumber(requiredText('slot', v.slot)), startsAt: new Date(startsAt).toISOString() };
+        return answer(deps, id, 'reschedule', await rescheduleVisit(await deps.temporal(), id, to, updateOptions(v)), visitChanged);
+      }
+      case 'reassign': {
+        const id = requestId(v);
+        const to = { technicianId: requiredText('technician', v.technician), slotId: v.slot === undefined ? undefined : slotNumber(v.slot), reason: requiredText('reason', v.reason) };
+        return answer(deps, id, 'reassignment', await reassignTechnician(await deps.temporal(), id, to, updateOptions(v)), visitChanged);
       }
       default:
         throw new UsageError(command ? `unknown command "${command}"` : 'a command is required');
@@ -143,6 +162,43 @@ async function list(v: Record<string, string | undefined>, deps: RequestCliDeps)
   }
   if (n === 0) deps.out('no matching requests');
   return EXIT_OK;
+}
+
+/** An update's id: the operator's --event-id (to repeat a call safely), else a new one. */
+const updateOptions = (v: Record<string, string | undefined>) => ({ updateId: v['event-id'] ?? `cli-${randomUUID()}`, deadlineMs: CLI_SIGNAL_DEADLINE_MS });
+
+function slotNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--slot must be a slot id (a positive whole number), got "${value}"`);
+  return n;
+}
+
+const describeBooking = (b: Booking) => `technician ${b.technicianId}, slot ${b.slotId}, ${b.startsAt} to ${b.endsAt}`;
+
+const visitChanged = (r: VisitChangeResult) =>
+  r.outcome === 'moved'
+    ? { ok: true, line: `moved: now ${describeBooking(r.booking)} (was ${describeBooking(r.previous)})` }
+    : { ok: false, line: `not moved: ${r.reason}` };
+
+/** Prints what the update really did (or why not); a refusal exits with EXIT_REFUSED. */
+function answer<R>(deps: RequestCliDeps, id: string, what: string, outcome: UpdateOutcome<R>, describe: (r: R) => { ok: boolean; line: string }): number {
+  switch (outcome.status) {
+    case 'answered': {
+      const { ok, line } = describe(outcome.result);
+      (ok ? deps.out : deps.err)(line);
+      return ok ? EXIT_OK : EXIT_REFUSED;
+    }
+    case 'refused':
+      deps.err(`${what} refused: ${outcome.message} (${outcome.reason})`);
+      return EXIT_REFUSED;
+    case 'accepted':
+      deps.out(`${what} accepted by ${serviceRequestWorkflowId(id)}; its result did not come in time (see: request show --request ${id})`);
+      return EXIT_OK;
+    case 'closed':
+      throw new WorkflowNotFoundError('no running workflow', serviceRequestWorkflowId(id), undefined);
+    case 'unavailable':
+      throw new Error(`the ${what} was not taken: ${outcome.reason}`);
+  }
 }
 
 /** An operator may wait longer than a webhook, but not for ever. */

@@ -29,6 +29,8 @@ async function main() {
       bodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       operatorAccessToken: config.OPERATOR_ACCESS_TOKEN,
+      rescheduleNoticeMs: Math.round(config.RESCHEDULE_MIN_NOTICE / config.TIME_SCALE),
+      rescheduleHorizonMs: config.RESCHEDULE_HORIZON,
       timeZone: config.DEFAULT_TIME_ZONE,
     },
     codec: codecEndpointFor(config),

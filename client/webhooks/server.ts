@@ -7,6 +7,7 @@ import { requestLogSerializers } from '../../config/logger';
 import type { Pool } from '../../db/pool';
 import { choiceRoutes } from './routes/choice';
 import { choiceEmailRoutes } from './routes/choiceEmail';
+import { requestPageRoutes } from './routes/requestPage';
 import { healthRoutes } from './routes/health';
 import { sendgridEventRoutes } from './routes/sendgridEvents';
 import { sendgridInboundRoutes } from './routes/sendgridInbound';
@@ -42,6 +43,9 @@ export interface WebhookDeps {
     operatorAccessToken?: string;
     /** The zone statistics read dates and months in. */
     timeZone?: string;
+    /** The request page: how soon a visit may still be moved, and how far ahead free times are offered (defaults 24 h, 14 days). */
+    rescheduleNoticeMs?: number;
+    rescheduleHorizonMs?: number;
   };
   /** Provider webhook secrets; a provider's routes refuse requests (503) while its secret is unset. */
   providers?: {
@@ -96,6 +100,7 @@ export async function buildWebhookServer(deps: WebhookDeps): Promise<FastifyInst
   await app.register(unsubscribeRoutes(deps));
   await app.register(choiceRoutes(deps));
   await app.register(choiceEmailRoutes(deps));
+  await app.register(requestPageRoutes(deps));
   await app.register(technicianRoutes(deps));
   // One secret for the console's cookies and for the statistics page, which also lets a signed-in operator in.
   const consoleSettings = resolveConsoleSettings({ timeZone: deps.settings.timeZone, ...deps.console });

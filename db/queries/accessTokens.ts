@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { inTransaction, type Pool } from '../pool';
 import { acceptInbound } from './inbox';
 
-export type TokenPurpose = 'survey' | 'choice' | 'email-reply' | 'unsubscribe';
+export type TokenPurpose = 'survey' | 'choice' | 'email-reply' | 'unsubscribe' | 'request-page' | 'reschedule' | 'cancel';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -58,4 +58,13 @@ export async function recordFormAnswer(pool: Pool, token: string, requestId: str
     const accepted = await acceptInbound(db, { source: 'web-form', eventId: hashToken(token), requestId, kind: 'survey-reply', payload });
     return accepted.id;
   });
+}
+
+/** Spends a single-use token of this purpose, once: false when it was used, expired or never issued. */
+export async function spendToken(pool: Pool, token: string, purpose: TokenPurpose, now: Date): Promise<boolean> {
+  const { rowCount } = await pool.query(
+    `UPDATE access_tokens SET used_at = $3 WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3`,
+    [hashToken(token), purpose, now],
+  );
+  return rowCount === 1;
 }

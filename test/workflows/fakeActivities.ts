@@ -12,6 +12,8 @@ export interface FakeWorld {
   permanentlyFailing: Set<'sms' | 'email' | 'voice' | 'whatsapp'>;
   /** The product field's own settle time (ms), or null for the request's default. */
   fieldSettleMs: number | null;
+  /** Slots a visit can be moved to (reschedule, reassignment); a move takes its slot. */
+  freeSlots: Candidate[];
 }
 
 /** A visit that has just ended (in real time), so the completion SLA counts from now. */
@@ -35,6 +37,7 @@ export function fakeActivities(overrides: Partial<FakeWorld> = {}) {
     contactWaitMs: [],
     permanentlyFailing: new Set(),
     fieldSettleMs: null,
+    freeSlots: [],
     ...overrides,
   };
   const record = (name: string, args: unknown[]) => world.calls.push({ name, args });
@@ -56,6 +59,12 @@ export function fakeActivities(overrides: Partial<FakeWorld> = {}) {
       record('reserveTechnicianSlot', [a]);
       return a.candidates[0] ?? null;
     },
+    moveBooking: async (a): Promise<Booking | null> => {
+      record('moveBooking', [a]);
+      const i = world.freeSlots.findIndex((s) => s.technicianId === a.to.technicianId && (a.to.slotId === undefined || s.slotId === a.to.slotId));
+      return i < 0 ? null : world.freeSlots.splice(i, 1)[0]!;
+    },
+    sendEtaNotice: async (a) => (record('sendEtaNotice', [a]), { sent: true }),
     dispatchJob: async (a) => void record('dispatchJob', [a]),
     sendVisitNotice: async (a) => void record('sendVisitNotice', [a]),
     contactOptions: async (a) => (record('contactOptions', [a]), world.contact),

@@ -25,6 +25,7 @@ export async function assignTechnician(ctx: StageContext): Promise<Booking | und
       continue;
     }
 
+    state.offered(candidates);
     state.enter('awaiting_customer_choice');
     await waitForContactHours(ctx);
     // Not delivered: the choice times out and the best candidate is taken.

@@ -24,6 +24,15 @@ export function choiceMessage(language: PageLanguage, message: PageText, vars: R
   return messagePage(language, title, text(language, message, vars));
 }
 
+/** The answer to a choice: what was booked (or why not), and the link to the customer's request page. */
+export function choiceAnswer(language: PageLanguage, message: PageText, vars: Record<string, string>, title: PageText, requestHref: string): string {
+  return page(
+    language,
+    text(language, title),
+    `<p role="status">${escapeHtml(text(language, message, vars))}</p>\n<p><a href="${escapeHtml(requestHref)}">${escapeHtml(text(language, 'requestPageLink'))}</a></p>`,
+  );
+}
+
 /**
  * The form posts back to its own address (no action attribute), so it works under any public prefix.
  * `after` is a section of its own shown below the form (the optional email address).

@@ -1,12 +1,24 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { findToken, hashToken, type TokenRecord } from '../../../db/queries/accessTokens';
+import { findToken, hashToken, issueToken, type TokenRecord } from '../../../db/queries/accessTokens';
+import { settleInboxRow } from '../../../db/queries/inbox';
+import { REQUEST_PAGE_LINK_TTL_MS, technicianName } from '../../../db/queries/requestPage';
+import { chooseTechnician } from '../../requests/signalRequest';
 import { loadChoiceView, recordChoice, recordedChoice, releaseChoiceToken, type ChoiceView } from '../../../db/queries/choiceOffers';
 import { deliverInbound } from '../inbox/deliver';
 import type { WebhookDeps } from '../server';
-import { choiceForm, choiceMessage, visitTime } from '../pages/choicePage';
+import { choiceAnswer, choiceForm, choiceMessage, visitTime } from '../pages/choicePage';
 import { emailAsk } from './choiceEmail';
 import { pageLanguage, text, type PageLanguage, type PageText } from '../pages/html';
+
+/**
+ * The page answers within 2 s like every webhook. Not even accepted within 0.7 s (Temporal down or
+ * hanging): the recorded choice goes on through the inbox. Accepted but the booking not made within
+ * 1.2 s (the workflow is still sending the offer, say): the page says it is being booked and links
+ * the request page, which shows the booking once made.
+ */
+const ACCEPT_DEADLINE_MS = 700;
+const ANSWER_DEADLINE_MS = 1200;
 
 const ChoiceBody = z.object({ technicianId: z.string().trim().min(1).max(200) });
 
@@ -15,7 +27,8 @@ type Refused = { ok: false; status: number; key: PageText; language: PageLanguag
 
 /**
  * The customer's technician choice (US claims 3, 15, 38-39): a signed single-use link lists this
- * round's candidates with their introductions; the answer becomes the technicianChosen signal.
+ * round's candidates with their introductions; the answer is the chooseTechnician update, and the
+ * page says what was really booked (or why not), with a link to the customer's request page.
  */
 export const choiceRoutes =
   (deps: WebhookDeps): FastifyPluginAsync =>
@@ -42,17 +55,47 @@ export const choiceRoutes =
       const recorded = await recordChoice(deps.pool, { tokenHash, requestId: record.requestId, technicianId: chosen.technicianId, now: deps.clock() });
       if (recorded === 'used') return html(reply, 409, await usedPage(deps, view, tokenHash));
       if (recorded === 'expired') return html(reply, 410, choiceMessage(view.language, 'choiceExpired'));
-      const status = await deliverInbound(deps, recorded.inboxId);
-      if (status === 'late') {
-        // No workflow is waiting for this request: nothing was chosen, and the link is given back.
-        await releaseChoiceToken(deps.pool, tokenHash);
-        return html(reply, 410, choiceMessage(view.language, 'choiceClosed'));
+      // The choice is an Update: the page shows what was really booked (or why not). When Temporal
+      // does not answer, the recorded choice goes on as a signal through the inbox (relay).
+      const outcome = await chooseTechnician(deps.temporal, record.requestId, { technicianId: chosen.technicianId }, { updateId: `choice:${tokenHash}`, deadlineMs: ANSWER_DEADLINE_MS, acceptDeadlineMs: ACCEPT_DEADLINE_MS });
+      if (outcome.status === 'closed' || outcome.status === 'unavailable') {
+        const status = await deliverInbound(deps, recorded.inboxId);
+        if (status === 'late') {
+          // No workflow is waiting for this request: nothing was chosen, and the link is given back.
+          await releaseChoiceToken(deps.pool, tokenHash);
+          return html(reply, 410, choiceMessage(view.language, 'choiceClosed'));
+        }
+        return html(reply, 202, choiceAnswer(view.language, 'choicePending', { name: chosen.name, time: visitTime(chosen.startsAt, chosen.endsAt, view.timeZone, view.language) }, 'choiceConfirmedTitle', await requestLink(deps, record)));
       }
-      const time = visitTime(chosen.startsAt, chosen.endsAt, view.timeZone, view.language);
-      // Pending: recorded and passed on as soon as the workflow service answers (202).
-      return html(reply, status === 'pending' ? 202 : 200, choiceMessage(view.language, 'choiceConfirmed', { name: chosen.name, time }, 'choiceConfirmedTitle'));
+      if (outcome.status === 'refused') {
+        await settleInboxRow(deps.pool, recorded.inboxId, 'late');
+        if (outcome.reason === 'not_offered' || outcome.reason === 'no_open_offer') await releaseChoiceToken(deps.pool, tokenHash);
+        return html(reply, 409, choiceAnswer(view.language, `refusal_${outcome.reason}` as PageText, { replyPhone: '' }, 'choiceNotBookedTitle', await requestLink(deps, record)));
+      }
+      await settleInboxRow(deps.pool, recorded.inboxId, 'delivered');
+      if (outcome.status === 'accepted') {
+        return html(reply, 202, choiceAnswer(view.language, 'choicePending', { name: chosen.name, time: visitTime(chosen.startsAt, chosen.endsAt, view.timeZone, view.language) }, 'choiceConfirmedTitle', await requestLink(deps, record)));
+      }
+      const result = outcome.result;
+      if (result.outcome === 'not_booked') {
+        return html(reply, 409, choiceAnswer(view.language, `refusal_${result.reason}` as PageText, { replyPhone: '' }, 'choiceNotBookedTitle', await requestLink(deps, record)));
+      }
+      const { booking } = result;
+      const time = visitTime(new Date(booking.startsAt), new Date(booking.endsAt), view.timeZone, view.language);
+      const name = await technicianName(deps.pool, booking.technicianId);
+      const link = await requestLink(deps, record);
+      const message = result.asChosen
+        ? choiceAnswer(view.language, 'choiceBooked', { name, time }, 'choiceBookedTitle', link)
+        : choiceAnswer(view.language, 'choiceBookedOther', { chosen: chosen.name, name, time }, 'choiceBookedTitle', link);
+      return html(reply, 200, message);
     });
   };
+
+/** The answer links the customer's request page (a fresh request-page token), relative to /choose/<token>. */
+async function requestLink(deps: WebhookDeps, record: TokenRecord): Promise<string> {
+  const token = await issueToken(deps.pool, 'request-page', record.requestId, record.customerId, new Date(deps.clock().getTime() + REQUEST_PAGE_LINK_TTL_MS));
+  return `../requests/${token}`;
+}
 
 function refusedPage(deps: WebhookDeps, refused: Refused, token: string): Promise<string> | string {
   if (refused.key === 'choiceUsed' && refused.view) return usedPage(deps, refused.view, hashToken(token));

@@ -6,7 +6,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { run } from '../../../client/cli/request';
 import { loadConfig } from '../../../config';
-import { serviceRequestWorkflowId } from '../../../workflows/messages';
+import { chooseTechnicianUpdate, getStateQuery, jobCompletedSignal, serviceRequestWorkflowId } from '../../../workflows/messages';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { fakeActivities } from '../../workflows/fakeActivities';
+import { workflowBundle } from '../../workflows/harness';
+import { requestInput } from '../../workflows/requestFixtures';
+import { startRequest, waitForStage } from '../../workflows/driving';
+import type { Candidate } from '../../../workflows/types';
 
 let connection: Connection;
 let client: Client;
@@ -88,3 +94,78 @@ describe('npm run request', () => {
     expect(unknown.err).toMatch(/no such request/);
   });
 });
+
+describe('npm run request: updates print what really happened', () => {
+  const slot = (technicianId: string, slotId: number, inDays: number): Candidate => {
+    const start = new Date(Date.now() + inDays * 86_400_000);
+    return { technicianId, slotId, startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 7_200_000).toISOString() };
+  };
+
+  /** A real workflow on a worker with in-memory activities, booked with tech-a on slot 1 (three days ahead). */
+  async function withBookedRequest(fn: (requestId: string) => Promise<void>, freeSlots: Candidate[] = []) {
+    // Reachable by phone: after the visit the workflow waits for the survey call's outcome.
+    const { activities } = fakeActivities({ candidates: [slot('tech-a', 1, 3), slot('tech-b', 2, 3)], contact: { voice: true, sms: false, email: false }, freeSlots });
+    const queue = `request-cli-updates-${randomUUID()}`;
+    const nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
+    const worker = await Worker.create({ connection: nativeConnection, taskQueue: queue, workflowBundle: await workflowBundle(), activities });
+    try {
+      await worker.runUntil(async () => {
+        const input = requestInput();
+        const handle = await startRequest(client, queue, input);
+        try {
+          await waitForStage(handle, 'awaiting_customer_choice');
+          await handle.executeUpdate(chooseTechnicianUpdate, { args: [{ technicianId: 'tech-a' }] });
+          await waitForStage(handle, 'awaiting_completion');
+          await fn(input.requestId);
+        } finally {
+          await handle.terminate('test done').catch(() => undefined);
+        }
+      });
+    } finally {
+      await nativeConnection.close();
+    }
+  }
+
+  it('reschedule and reassign print the new visit, a refusal its reason (exit 1), and the same --event-id the first answer', async () => {
+    const later = slot('tech-a', 7, 5);
+    await withBookedRequest(async (requestId) => {
+      const moved = await cli('reschedule', '--request', requestId, '--technician', 'tech-a', '--slot', '7', '--starts-at', later.startsAt, '--event-id', 'move-1');
+      expect(moved).toMatchObject({ code: 0 });
+      expect(moved.out).toMatch(new RegExp(`^moved: now technician tech-a, slot 7, ${later.startsAt} to ${later.endsAt} \\(was technician tech-a, slot 1, `));
+      const repeated = await cli('reschedule', '--request', requestId, '--technician', 'tech-a', '--slot', '7', '--starts-at', later.startsAt, '--event-id', 'move-1');
+      expect(repeated.out).toBe(moved.out);
+      const past = await cli('reschedule', '--request', requestId, '--technician', 'tech-b', '--slot', '2', '--starts-at', '2020-01-01T00:00:00Z');
+      expect(past).toMatchObject({ code: 1 });
+      expect(past.err).toBe('reschedule refused: the new time has passed (in_the_past)');
+      const reassigned = await cli('reassign', '--request', requestId, '--technician', 'tech-b', '--reason', 'tech-a is ill');
+      expect(reassigned).toMatchObject({ code: 0 });
+      expect(reassigned.out).toContain('now technician tech-b, slot 8');
+      const none = await cli('reassign', '--request', requestId, '--technician', 'tech-z', '--reason', 'x');
+      expect(none).toMatchObject({ code: 1, err: 'not moved: no_free_slot' });
+      expect((await cli('reschedule', '--request', requestId, '--technician', 'tech-a', '--slot', 'x', '--starts-at', later.startsAt)).err).toMatch(/--slot must be a slot id/);
+    }, [later, slot('tech-b', 8, 4)]);
+  });
+
+  it('cancel prints the released visit, and is refused with the reason once the visit is done', async () => {
+    await withBookedRequest(async (requestId) => {
+      const cancelled = await cli('cancel', '--request', requestId, '--reason', 'fixed it', '--event-id', 'cancel-1');
+      expect(cancelled).toMatchObject({ code: 0 });
+      expect(cancelled.out).toMatch(new RegExp(`^cancelled ${serviceRequestWorkflowId(requestId)}; released: technician tech-a, slot 1, `));
+    });
+    await withBookedRequest(async (requestId) => {
+      const handle = client.workflow.getHandle(serviceRequestWorkflowId(requestId));
+      await handle.signal(jobCompletedSignal, { eventId: 'done', technicianId: 'tech-a', resolved: true, at: new Date().toISOString() });
+      await waitFor(async () => (await handle.query(getStateQuery)).progress.some((p) => p.status === 'completed'));
+      const refused = await cli('cancel', '--request', requestId, '--reason', 'too late');
+      expect(refused).toMatchObject({ code: 1, err: 'cancellation refused: the visit is done; there is nothing left to change (visit_completed)' });
+    });
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -5,7 +5,8 @@ import { connectTemporal } from '../../../client/temporal';
 import type { Config } from '../../../config';
 import { issueToken } from '../../../db/queries/accessTokens';
 import type { Pool } from '../../../db/pool';
-import { bookSlot, createRequest, slotsOf, technicianToken } from '../../activities/assignmentFixtures';
+import { createAssignmentActivities } from '../../../activities/assignment';
+import { activityDeps, bookSlot, createRequest, slotsOf, technicianToken } from '../../activities/assignmentFixtures';
 import { testPool } from '../../support/db';
 import { seedNetwork } from '../../support/fixtures';
 import { buildTestServer, INBOUND_DOMAIN, INBOUND_SECRET, inboxRows, postTwilio, recordSurveySms, seedRequest, unreachableTemporal, waitFor } from './webhookApp';
@@ -69,6 +70,19 @@ describe('webhooks while Temporal hangs (accepts connections, never answers)', (
     expect(result.statusCode).toBe(202);
     expect(ms).toBeLessThan(ANSWER_WITHIN_MS);
     expect(await inboxRows(pool, req.requestId)).toMatchObject([{ source: 'web-form', status: 'pending' }]);
+  });
+
+  it('records a technician choice and answers the customer within 2 s (the update is not accepted: the inbox takes over)', async () => {
+    const net = await seedNetwork(pool, { technicians: 1, slotsPerTechnician: 1 });
+    const { requestId, customerId } = await createRequest(pool, net);
+    const [candidate] = await createAssignmentActivities(activityDeps(pool)).findTechnicianCandidates({ requestId });
+    const token = await issueToken(pool, 'choice', requestId, customerId, new Date(Date.now() + 3_600_000));
+    const { result, ms } = await timed(() =>
+      app.inject({ method: 'POST', url: `/choose/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `technicianId=${candidate!.technicianId}` }),
+    );
+    expect(result.statusCode).toBe(202);
+    expect(ms).toBeLessThan(ANSWER_WITHIN_MS);
+    expect(await inboxRows(pool, requestId)).toMatchObject([{ source: 'choice', status: 'pending' }]);
   });
 
   it('stores a technician report and answers the app within 2 s', async () => {

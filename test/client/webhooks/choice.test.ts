@@ -32,11 +32,15 @@ async function offered(options: { language?: 'ko' | 'en'; expiresInMs?: number; 
   const now = new Date();
   const slotStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 3, 1));
   const net = await seedNetwork(pool, { technicians: 2, slotsPerTechnician: 1, slotStart });
-  const { requestId, customerId } = await createRequest(pool, net, { language: options.language, timeZone: 'Asia/Seoul' });
+  // The wanted window holds the slot whatever the time of day (the default 72 h does not between 00:00 and 01:00 UTC).
+  const window = { start: new Date(now.getTime() + 3_600_000), end: new Date(slotStart.getTime() + 86_400_000) };
+  const { requestId, customerId } = await createRequest(pool, net, { language: options.language, timeZone: 'Asia/Seoul', window });
   const candidates = await createAssignmentActivities(activityDeps(pool)).findTechnicianCandidates({ requestId });
   const token = await issueToken(pool, 'choice', requestId, customerId, new Date(Date.now() + (options.expiresInMs ?? 3_600_000)));
   if (options.probe !== false) {
-    await harness.probe(requestId);
+    // The probe books whichever technician is chosen for the second candidate's slot.
+    const slot = candidates[1]!;
+    await harness.probe(requestId, { visit: { slotId: slot.slotId, startsAt: slot.startsAt, endsAt: slot.endsAt } });
   }
   return { net, requestId, token, candidates };
 }
@@ -65,16 +69,20 @@ describe('choice page', () => {
     expect(koPage.body).toMatch(/\d{4}년 \d{1,2}월 \d{1,2}일 \([월화수목금토일]\) 10:00–12:00/);
   });
 
-  it('signals the choice once, spends the token, and confirms', async () => {
-    const { requestId, token, candidates } = await offered();
+  it('sends the choice once as an update, spends the token, and shows what was booked with a link to the request page', async () => {
+    const { requestId, token, candidates } = await offered({ language: 'en' });
     const pick = candidates[1]!;
     const res = await choose(token, pick.technicianId);
     expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('Thank you');
-    expect(res.body).toContain('Technician 1');
+    expect(res.body).toContain('Your visit is booked');
+    expect(res.body).toMatch(/Technician 1 will visit on [A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4}, 10:00–12:00/);
+    const link = res.body.match(/href="\.\.\/requests\/([^"]+)"/)?.[1];
+    expect((await pool.query('SELECT purpose, request_id FROM access_tokens WHERE token_hash = $1', [hashToken(link!)])).rows[0]).toEqual({ purpose: 'request-page', request_id: requestId });
 
-    const [signal] = await harness.waitForSignals(requestId, 1);
-    expect(signal).toEqual({ signal: 'technicianChosen', payload: { eventId: `choice:${hashToken(token)}`, technicianId: pick.technicianId } });
+    const [update] = await harness.waitForSignals(requestId, 1);
+    expect(update).toEqual({ signal: 'update:chooseTechnician', payload: { technicianId: pick.technicianId } });
+    // Answered by the workflow: the stored choice is not relayed again as a signal.
+    expect((await pool.query(`SELECT status FROM inbox WHERE source = 'choice' AND request_id = $1`, [requestId])).rows[0].status).toBe('delivered');
     expect((await pool.query('SELECT used_at FROM access_tokens WHERE token_hash = $1', [hashToken(token)])).rows[0].used_at).not.toBeNull();
 
     const twice = await choose(token, pick.technicianId);

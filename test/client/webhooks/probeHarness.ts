@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { serviceRequestWorkflowId } from '../../../workflows/messages';
-import { probeSignalsQuery, probeStopSignal, type ProbeRecord } from '../../support/workflows/signalProbe';
+import { probeSignalsQuery, probeStopSignal, type ProbeOptions, type ProbeRecord } from '../../support/workflows/signalProbe';
 
 export const PROBE_PATH = fileURLToPath(new URL('../../support/workflows/signalProbe.ts', import.meta.url));
 
@@ -37,9 +37,9 @@ export async function startProbeWorker(address: string) {
     client,
     connection,
     /** Starts the probe under the workflow id the endpoints signal for this request. */
-    async probe(requestId: string) {
+    async probe(requestId: string, options: ProbeOptions = {}) {
       started.push(requestId);
-      await client.workflow.start('signalProbe', { taskQueue, workflowId: serviceRequestWorkflowId(requestId) });
+      await client.workflow.start('signalProbe', { taskQueue, workflowId: serviceRequestWorkflowId(requestId), args: [options] });
     },
     async finish(requestId: string) {
       await handle(requestId).signal(probeStopSignal);
