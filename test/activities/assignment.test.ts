@@ -84,8 +84,9 @@ describe('findTechnicianCandidates', () => {
     // t0 already has a job that day (its second slot).
     await bookSlot(pool, (await createRequest(pool, net)).requestId, (await slotsOf(pool, t0))[1]!.id);
     // t1 was rated 5 and t2 was rated 3 after earlier visits.
-    for (const [tech, rating] of [[t1, 5], [t2, 3], [t2, 3]] as const) {
-      const past = new Date(Date.now() - 10 * DAY - Math.random() * DAY);
+    // A day apart each: t2's two past visits must not overlap (the exclusion constraint refuses that).
+    for (const [i, [tech, rating]] of ([[t1, 5], [t2, 3], [t2, 3]] as const).entries()) {
+      const past = new Date(Date.now() - (10 + i) * DAY);
       const old = await createRequest(pool, net, { window: { start: past, end: new Date(past.getTime() + 3 * HOUR) } });
       const slot = await pool.query('INSERT INTO technician_slots (technician_id, during) VALUES ($1, tstzrange($2, $3)) RETURNING id', [tech, past, new Date(past.getTime() + HOUR)]);
       await bookSlot(pool, old.requestId, Number(slot.rows[0].id), 'completed');
