@@ -73,6 +73,12 @@ export const requestRoutes =
             : `<form method="post" action="${path}/withdraw" class="inline">${csrfField(operator)}<input type="hidden" name="channel" value="${channel}"><button type="submit">${e(ct(lang, 'withdraw'))}</button></form>`,
         ];
       });
+      // Opt-ins are the customer's own to give (registration, WhatsApp START, an agent with the consent CLI).
+      const optInRows = consent.optIns.map((o) => [
+        e(ctOf(lang, 'optIn', o.kind)),
+        o.withdrawnAt ? `<strong>${e(ct(lang, 'consentWithdrawn'))}</strong>` : e(ct(lang, 'optInHeld')),
+        o.withdrawnAt ? `${e(o.withdrawalReason ?? '')} · ${when(o.withdrawnAt, lang)}` : `${e(o.source)} · ${when(o.grantedAt, lang)}`,
+      ]);
       const log = await accessLogFor(pool, { customerId: customer.id, limit: 20 });
       const body = `<section><dl>
 <dt>${e(ct(lang, 'customerName'))}</dt><dd>${e(customer.name)}</dd>
@@ -81,6 +87,8 @@ export const requestRoutes =
 <dt>${e(ct(lang, 'customerLanguage'))}</dt><dd>${e(customer.language)}</dd>
 </dl></section>
 ${table([ct(lang, 'colChannel'), ct(lang, 'colStatus'), ct(lang, 'colReason'), ct(lang, 'colAction')], rows, '')}
+<h2>${e(ct(lang, 'optInsSection'))}</h2>
+${table([ct(lang, 'colKind'), ct(lang, 'colStatus'), ct(lang, 'colReason')], optInRows, ct(lang, 'optInsNone'))}
 <h2>${e(ct(lang, 'requestsOfCustomer'))}</h2>
 ${table([ct(lang, 'colRequest'), ct(lang, 'colStatus'), ct(lang, 'colCreated')], consent.requests.map((r) => [`<a href="/console/requests/${e(r.id)}">${e(r.id)}</a>`, e(r.status), when(r.createdAt, lang)]), '')}
 <h2>${e(ct(lang, 'accessSection'))}</h2>

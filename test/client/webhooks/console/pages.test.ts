@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { grantOptIn, withdrawOptIn } from '../../../../db/queries/consent';
 import { acceptInbound } from '../../../../db/queries/inbox';
 import { testPool } from '../../../support/db';
 import { buildTestServerWithoutTemporal, seedRequest } from '../webhookApp';
@@ -189,6 +190,20 @@ describe('console: consent, escalations, timeline', () => {
     expect(after.body).toContain('Consent for Email withdrawn.');
     expect((await pool.query(`SELECT count(*)::int AS n FROM personal_data_access_log WHERE customer_id = $1 AND what = 'customer_consent'`, [req.customerId])).rows).toEqual([{ n: 2 }]);
     expect(after.body).toContain(`<td>${username}</td><td>customer_consent</td>`);
+  });
+
+  it("shows the customer's opt-ins apart from their service consent: advertisements held, WhatsApp withdrawn with its reason", async () => {
+    const { visitor } = await signedIn();
+    const req = await seedRequest(pool, { language: 'en' });
+    const none = await visitor.get(`/console/customers/${req.customerId}/consent`);
+    expect(none.body).toContain('No opt-ins: no advertisements, no WhatsApp.');
+    await grantOptIn(pool, req.customerId, 'marketing', 'registration');
+    await grantOptIn(pool, req.customerId, 'whatsapp', 'registration');
+    await withdrawOptIn(pool, req.customerId, ['whatsapp'], 'whatsapp keyword STOP');
+    const page = await visitor.get(`/console/customers/${req.customerId}/consent`);
+    expect(page.body).toMatch(/Advertisements<\/td><td>given<\/td><td>registration · /);
+    expect(page.body).toMatch(/WhatsApp<\/td><td><strong>withdrawn<\/strong><\/td><td>whatsapp keyword STOP · /);
+    expect(page.body).not.toContain('Advertisements 21:00');
   });
 
   it('lists escalations by kind, linking each request and its workflow', async () => {
