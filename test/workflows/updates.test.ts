@@ -82,8 +82,13 @@ describe('the customer chooses a technician (update)', () => {
       await waitUntil(async () => (await handle.query(getStateQuery)).stage === 'assigning_technician', 'searching');
       expect(await refusal(handle.executeUpdate(chooseTechnicianUpdate, { args: [{ technicianId: 'tech-a' }] }))).toBe('no_open_offer');
       world.candidates = future().candidates;
-      await env().sleep(testPolicy.noTechnicianRetryMs);
-      await waitForStage(handle, 'awaiting_customer_choice');
+      // The retry timer may not be set yet when the first skip happens (the search is still
+      // running): skip an hour at a time until the new offer is open (well inside its 4 h limit).
+      await waitUntil(async () => {
+        if ((await handle.query(getStateQuery)).stage === 'awaiting_customer_choice') return true;
+        await env().sleep(testPolicy.noTechnicianRetryMs);
+        return false;
+      }, 'the retried search to offer technicians');
       expect(await refusal(handle.executeUpdate(chooseTechnicianUpdate, { args: [{ technicianId: 'tech-z' }] }))).toBe('not_offered');
     });
   });
