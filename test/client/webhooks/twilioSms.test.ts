@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { grantOptIn, optInsOf } from '../../../db/queries/consent';
 import { render } from '../../../domain/messageTemplates';
 import type { Pool } from '../../../db/pool';
-import { testPool } from '../../support/db';
 import { ensureReplyCode } from '../../../db/queries/replyCodes';
-import { buildTestServer, inboxRows, postTwilio, recordSurveySms, seedAnotherRequest, seedRequest, settledInboxRows, startProbeWorker, type ProbeWorker } from './webhookApp';
+import { inboxRows, postTwilio, recordSurveySms, seedAnotherRequest, seedRequest, settledInboxRows, type ProbeWorker, probedWebhookApp } from './webhookApp';
 
 const sid = (prefix: string) => `${prefix}${randomBytes(16).toString('hex')}`;
 
@@ -14,17 +13,7 @@ describe('Twilio SMS webhooks', () => {
   let pool: Pool;
   let probe: ProbeWorker;
   let app: FastifyInstance;
-
-  beforeAll(async () => {
-    pool = testPool();
-    probe = await startProbeWorker(inject('temporalAddress'));
-    app = await buildTestServer(pool, probe.client, probe.connection);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await probe?.stop();
-    await pool?.end();
-  });
+  probedWebhookApp((built) => ({ pool, probe, app } = built));
 
   const inbound = (from: string, body: string, messageSid = sid('SM')) => ({
     MessageSid: messageSid, SmsMessageSid: messageSid, AccountSid: 'ACtest', From: from, To: '+82215880001', Body: body, NumMedia: '0', NumSegments: '1', SmsStatus: 'received', ApiVersion: '2010-04-01',

@@ -1,28 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { render } from '../../../domain/messageTemplates';
 import type { Pool } from '../../../db/pool';
-import { testPool } from '../../support/db';
 import { TWILIO_CONNECTION_OVERRIDES, twilioCallbackUrl } from '../../../providers/twilioCallbackUrl';
 import { twilioSignatureFor } from '../../../providers/twilioSignature';
-import { buildTestServer, inboxRows, postTwilio, PUBLIC_BASE_URL, seedRequest, startProbeWorker, TWILIO_TOKEN, type ProbeWorker } from './webhookApp';
+import { inboxRows, postTwilio, PUBLIC_BASE_URL, seedRequest, TWILIO_TOKEN, type ProbeWorker, probedWebhookApp } from './webhookApp';
 
 describe('Twilio voice webhooks', () => {
   let pool: Pool;
   let probe: ProbeWorker;
   let app: FastifyInstance;
-
-  beforeAll(async () => {
-    pool = testPool();
-    probe = await startProbeWorker(inject('temporalAddress'));
-    app = await buildTestServer(pool, probe.client, probe.connection);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await probe?.stop();
-    await pool?.end();
-  });
+  probedWebhookApp((built) => ({ pool, probe, app } = built));
 
   async function surveyCall(language: 'ko' | 'en' = 'ko') {
     const req = await seedRequest(pool, { language });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createContactActivities } from '../../../activities/contact';
 import { createSurveyActivities } from '../../../activities/survey';
 import { render } from '../../../domain/messageTemplates';
@@ -9,7 +9,7 @@ import { ensureReplyCode } from '../../../db/queries/replyCodes';
 import { storeSurveyReply } from '../../../db/queries/surveyReplies';
 import { testPool } from '../../support/db';
 import { activityDeps } from '../../activities/assignmentFixtures';
-import { buildTestServer, inboxRows, postTwilio, PUBLIC_BASE_URL, seedAnotherRequest, seedRequest, startProbeWorker, unreachableTemporal, type ProbeWorker, type SeededRequest } from './webhookApp';
+import { buildTestServer, inboxRows, postTwilio, PUBLIC_BASE_URL, seedAnotherRequest, seedRequest, unreachableTemporal, type ProbeWorker, type SeededRequest, probedWebhookApp } from './webhookApp';
 
 const INCOMING = '/webhooks/twilio/voice/incoming';
 const hex = (n: number) => randomBytes(n).toString('hex');
@@ -29,17 +29,7 @@ describe('Twilio voice webhooks: the customer calls the centre back', () => {
   let pool: Pool;
   let probe: ProbeWorker;
   let app: FastifyInstance;
-
-  beforeAll(async () => {
-    pool = testPool();
-    probe = await startProbeWorker(inject('temporalAddress'));
-    app = await buildTestServer(pool, probe.client, probe.connection);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await probe?.stop();
-    await pool?.end();
-  });
+  probedWebhookApp((built) => ({ pool, probe, app } = built));
 
   /** The centre's own line, unique to this test's centre. */
   async function centreLine(req: SeededRequest): Promise<string> {

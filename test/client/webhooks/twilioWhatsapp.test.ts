@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { grantOptIn, optInsOf } from '../../../db/queries/consent';
 import type { Pool } from '../../../db/pool';
 import { whatsappSessionOpen } from '../../../db/queries/whatsapp';
 import { render } from '../../../domain/messageTemplates';
 import { serviceRequestWorkflowId } from '../../../workflows/messages';
-import { testPool } from '../../support/db';
 import { ensureReplyCode } from '../../../db/queries/replyCodes';
-import { buildTestServer, inboxRows, postTwilio, seedAnotherRequest, seedRequest, settledInboxRows, startProbeWorker, type ProbeWorker } from './webhookApp';
+import { inboxRows, postTwilio, seedAnotherRequest, seedRequest, settledInboxRows, type ProbeWorker, probedWebhookApp } from './webhookApp';
 
 const sid = () => `SM${randomBytes(16).toString('hex')}`;
 
@@ -26,17 +25,7 @@ describe('Twilio WhatsApp webhooks', () => {
   let pool: Pool;
   let probe: ProbeWorker;
   let app: FastifyInstance;
-
-  beforeAll(async () => {
-    pool = testPool();
-    probe = await startProbeWorker(inject('temporalAddress'));
-    app = await buildTestServer(pool, probe.client, probe.connection);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await probe?.stop();
-    await pool?.end();
-  });
+  probedWebhookApp((built) => ({ pool, probe, app } = built));
 
   // What Twilio posts for an incoming WhatsApp message.
   const inbound = (mobile: string, body: string, messageSid = sid()) => ({

@@ -8,14 +8,45 @@ import { buildWebhookServer, type WebhookDeps } from '../../../client/webhooks/s
 import { serviceRequestWorkflowId } from '../../../workflows/messages';
 import { seedNetwork } from '../../support/fixtures';
 import { freePort } from '../../support/ports';
+import { testPool } from '../../support/db';
+import { afterAll, beforeAll, inject } from 'vitest';
 
 export const PUBLIC_BASE_URL = 'https://hooks.example.test';
 export const TWILIO_TOKEN = 'test-twilio-auth-token';
 export const INBOUND_SECRET = 'inbound-secret-for-tests';
 export const INBOUND_DOMAIN = 'reply.example.test';
 
-import { waitFor } from './probeHarness';
+import { startProbeWorker, waitFor, type ProbeWorker } from './probeHarness';
 export { startProbeWorker, waitFor, type ProbeWorker } from './probeHarness';
+
+/** What a describe block that drives the webhook server against a signal probe works with. */
+export interface ProbedWebhookApp {
+  pool: Pool;
+  probe: ProbeWorker;
+  app: FastifyInstance;
+}
+
+/**
+ * Registers, in the calling describe block, the setup most webhook tests share: a pool, a signal
+ * probe on the test Temporal server and the full webhook server on it; closed in reverse order.
+ * `ready` hands them over once built (tests keep them in their own variables).
+ */
+export function probedWebhookApp(ready: (built: ProbedWebhookApp) => void, overrides: Partial<WebhookDeps> = {}): void {
+  let built: Partial<ProbedWebhookApp> = {};
+  beforeAll(async () => {
+    const pool = testPool();
+    built = { pool };
+    const probe = await startProbeWorker(inject('temporalAddress'));
+    built.probe = probe;
+    built.app = await buildTestServer(pool, probe.client, probe.connection, overrides);
+    ready(built as ProbedWebhookApp);
+  });
+  afterAll(async () => {
+    await built.app?.close();
+    await built.probe?.stop();
+    await built.pool?.end();
+  });
+}
 
 /**
  * The one webhook-app fixture: the full server as main.ts builds it, with test secrets and a
