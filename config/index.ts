@@ -176,11 +176,3 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return config;
 }
-
-/** Whether a provider runs for real or in the recording sandbox. */
-export function providerModes(config: Config) {
-  return {
-    twilio: config.TWILIO_ACCOUNT_SID ? 'live' : 'sandbox',
-    sendgrid: config.SENDGRID_API_KEY ? 'live' : 'sandbox',
-  } as const;
-}

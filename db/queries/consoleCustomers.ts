@@ -30,11 +30,6 @@ export async function readCustomerConsent(pool: Pool, input: { customerId: strin
   });
 }
 
-export async function customerOfRequest(pool: Pool, requestId: string): Promise<string | undefined> {
-  const { rows } = await pool.query(`SELECT customer_id FROM service_requests WHERE id = $1`, [requestId]);
-  return rows[0]?.customer_id;
-}
-
 export async function customerExists(pool: Pool, customerId: string): Promise<boolean> {
   const { rowCount } = await pool.query(`SELECT 1 FROM customers WHERE id = $1`, [customerId]);
   return rowCount === 1;
