@@ -19,6 +19,8 @@ import { until } from './report';
 import { freePort } from '../../scripts/stack/ports';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** Where BENCH_PROFILE's CPU profiles go (not committed: they are large and machine-specific). */
+const PROFILE_DIR = path.join(ROOT, 'benchmarks/results/profiles');
 
 export interface BenchStack {
   pool: Pool;
@@ -106,9 +108,14 @@ export async function startBenchStack(options: { days?: number; extraEnv?: NodeJ
     };
 
     const children: ChildProcess[] = [];
+    // BENCH_PROFILE=webhooks,worker writes a V8 CPU profile of those processes when the stack stops
+    // (benchmarks/results/profiles/<name>/, one file per thread; open it in Chrome DevTools or speedscope).
+    const profiled = new Set((process.env.BENCH_PROFILE ?? '').split(',').filter(Boolean));
     const spawnNode = async (name: string, entry: string, extraEnv: NodeJS.ProcessEnv = {}) => {
+      // One folder per process: node writes one profile per thread (tsx's loader runs on its own).
+      const profile = profiled.has(name) ? ['--cpu-prof', `--cpu-prof-dir=${path.join(PROFILE_DIR, name)}`] : [];
       // `node --import tsx` keeps one process per component, so its CPU and memory can be read.
-      const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', 'ignore', 'inherit'] });
+      const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', 'ignore', 'inherit'] });
       child.once('exit', (code, signal) => {
         if (!stopping) process.stderr.write(`bench: ${name} exited (${code ?? signal})\n`);
       });
@@ -125,6 +132,7 @@ export async function startBenchStack(options: { days?: number; extraEnv?: NodeJ
     const webhooks = await spawnNode('webhooks', 'client/webhooks/main.ts');
     await until('the webhook server to be ready', () => fetch(`${publicBaseUrl}/health/ready`).then((r) => r.ok, () => false), 120_000, 200);
 
+    if (process.env.BENCH_NICE) for (const pid of [worker.pid!, server.process.pid!]) os.setPriority(pid, Number(process.env.BENCH_NICE));
     const pool = createPool(databaseUrl, 8);
     cleanups.unshift(() => pool.end());
     await seedDemoData(pool, { now: new Date(), technicianSecret: secrets.TECHNICIAN_TOKEN_SECRET, days: options.days ?? 3 });

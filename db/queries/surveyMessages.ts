@@ -1,34 +1,5 @@
 import type { Pool } from '../pool';
 
-/** Which request a text reply (SMS or WhatsApp) answers, or why no one request can be named. */
-export type TextReplyMatch =
-  | { requestId: string; by: 'code' | 'only-open-survey' | 'latest-closed-survey' }
-  | { requestId: null; why: 'no-survey' | 'ambiguous' };
-
-/**
- * The request a reply on a text channel answers, never a guess (the survey and reminder on that
- * channel say which requests it can answer): the request whose reply code the customer
- * typed; else their one open survey (a survey or reminder SMS was sent, or its send is pending: it
- * may have reached the provider); with no open survey, the latest closed one (the reply is kept as
- * late and changes nothing); with several open surveys and no known code, none ('ambiguous': a
- * person decides).
- */
-export async function requestAnsweredByText(pool: Pool, customerId: string, channel: 'sms' | 'whatsapp', code?: string): Promise<TextReplyMatch> {
-  const { rows } = await pool.query<{ id: string; open: boolean; reply_code: string | null }>(
-    `SELECT r.id, r.status <> 'closed' AS open, r.reply_code, max(o.created_at) AS last_sent
-       FROM outbox o JOIN service_requests r ON r.id = o.request_id
-      WHERE r.customer_id = $1 AND o.channel = $2 AND o.purpose IN ('survey', 'reminder') AND o.status IN ('sent', 'pending')
-      GROUP BY r.id ORDER BY (r.status <> 'closed') DESC, last_sent DESC`,
-    [customerId, channel],
-  );
-  const coded = code ? rows.find((r) => r.reply_code === code) : undefined;
-  if (coded) return { requestId: coded.id, by: 'code' };
-  const open = rows.filter((r) => r.open);
-  if (open.length === 1) return { requestId: open[0]!.id, by: 'only-open-survey' };
-  if (open.length > 1) return { requestId: null, why: 'ambiguous' };
-  return rows[0] ? { requestId: rows[0].id, by: 'latest-closed-survey' } : { requestId: null, why: 'no-survey' };
-}
-
 export interface SentMessage {
   requestId: string | null;
   purpose: string;

@@ -1,7 +1,7 @@
 import { customerByMobile } from '../../../db/queries/customers';
 import { toE164 } from '../../../domain/phone';
 import type { DeliveryDeps } from '../inbox/deliver';
-import { smsKeyword } from '../parsing/smsKeywords';
+import { emailAddressIn, smsKeyword } from '../parsing/smsKeywords';
 import { captureRequestedEmail } from './emailCapture';
 import { answerSmsKeyword } from './smsConsent';
 import { acceptTextReply } from './textReply';
@@ -20,11 +20,15 @@ export interface InboundSms {
  * person to read; a reply that could answer several open surveys also gets an agent task.
  */
 export async function acceptInboundSms(deps: DeliveryDeps, sms: InboundSms): Promise<string | undefined> {
-  const sender = await customerByMobile(deps.pool, toE164(sms.from) ?? sms.from);
+  const mobile = toE164(sms.from) ?? sms.from;
   const keyword = smsKeyword(sms.body);
-  if (keyword) return sender ? answerSmsKeyword(deps, sender, keyword) : undefined;
-  if (sender && (await captureRequestedEmail(deps, sender, sms.body)) === 'address-only') return undefined;
+  // A keyword or an email address needs the sender first; a plain reply is one statement.
+  if (keyword || emailAddressIn(sms.body)) {
+    const sender = await customerByMobile(deps.pool, mobile);
+    if (keyword) return sender ? answerSmsKeyword(deps, sender, keyword) : undefined;
+    if (sender && (await captureRequestedEmail(deps, sender, sms.body)) === 'address-only') return undefined;
+  }
 
-  await acceptTextReply(deps, { channel: 'sms', source: 'twilio-sms', eventId: sms.messageSid, sender, body: sms.body, raw: sms.raw });
+  await acceptTextReply(deps, { channel: 'sms', source: 'twilio-sms', eventId: sms.messageSid, mobile, body: sms.body, raw: sms.raw });
   return undefined;
 }

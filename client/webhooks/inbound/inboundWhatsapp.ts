@@ -34,7 +34,7 @@ export async function acceptInboundWhatsapp(deps: DeliveryDeps & { clock: () => 
   const keyword = smsKeyword(message.body);
   if (keyword) return sender ? answerWhatsappKeyword(deps, sender, keyword) : undefined;
 
-  await acceptTextReply(deps, { channel: 'whatsapp', source: 'twilio-whatsapp', eventId: message.messageSid, sender, body: message.body, raw: message.raw });
+  await acceptTextReply(deps, { channel: 'whatsapp', source: 'twilio-whatsapp', eventId: message.messageSid, mobile: number ?? message.from, body: message.body, raw: message.raw });
   return undefined;
 }
 

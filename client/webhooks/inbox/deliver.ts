@@ -42,8 +42,8 @@ const REPLY_CHANNEL: Partial<Record<InboxSource, ReplyChannel>> = {
  * in time; the row is due again after a growing pause and the relay tries again. Nothing here holds
  * a transaction or a row lock while Temporal is called.
  */
-export async function deliverInbound(deps: DeliveryDeps, id: number): Promise<InboxStatus> {
-  const row = await loadInboxRow(deps.pool, id);
+export async function deliverInbound(deps: DeliveryDeps, id: number, stored?: InboxRow): Promise<InboxStatus> {
+  const row = stored ?? (await loadInboxRow(deps.pool, id));
   if (!row || row.status !== 'pending') return row?.status ?? 'unmatched';
   if (!row.requestId) return settle(deps, row, 'unmatched');
   if (row.requestStatus === 'closed') return settleLate(deps, row);
@@ -111,14 +111,15 @@ const inFlight = new Set<Promise<unknown>>();
  * Signals a stored inbox row after the webhook has answered, so the provider never waits on
  * Temporal. The row is durable before this is called: if the signal fails, times out, or the process
  * ends first, the row stays pending and the relay delivers it; the signal carries the event's id, so
- * the workflow takes it once even when both try.
+ * the workflow takes it once even when both try. `stored` is the row as the webhook just wrote it,
+ * when it has it, so the delivery does not read it back.
  */
-export function deliverAfterAnswer(deps: DeliveryDeps, id: number): void {
+export function deliverAfterAnswer(deps: DeliveryDeps, id: number, stored?: InboxRow): void {
   if (afterAnswer.pendingCount >= AFTER_ANSWER_MAX_WAITING) {
     deps.log.warn({ inboxId: id }, 'inbox: too many signals waiting; the relay will deliver this row');
     return;
   }
-  const delivery = afterAnswer(() => deliverInbound(deps, id)).then(
+  const delivery = afterAnswer(() => deliverInbound(deps, id, stored)).then(
     (status) => deps.log.debug({ inboxId: id, status }, 'inbox: delivered after the answer'),
     (err: unknown) => deps.log.warn({ inboxId: id, err: (err as Error)?.message }, 'inbox: delivery after the answer failed; the relay will retry'),
   );
