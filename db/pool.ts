@@ -13,11 +13,27 @@ export type PoolErrorSink = (err: Error) => void;
  * process down. The broken client is dropped when it is released, and the next query reconnects.
  * Connecting gives up quickly, so a request fails fast (5xx) while the database is unreachable.
  */
-export function createPool(databaseUrl: string, max = 10, onError: PoolErrorSink = () => undefined): pg.Pool {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 3000, keepAlive: true });
+export function createPool(databaseUrl: string, max = 10, onError: PoolErrorSink = () => undefined, options: PoolOptions = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max,
+    connectionTimeoutMillis: 3000,
+    keepAlive: true,
+    ...(options.waitForDisk === false ? { options: '-c synchronous_commit=off' } : {}),
+  });
   pool.on('error', onError);
   pool.on('connect', (client) => client.on('error', onError));
   return pool;
+}
+
+export interface PoolOptions {
+  /**
+   * false: a commit answers before its WAL reaches the disk (synchronous_commit off). A crash can
+   * then lose the last commits (never half of one, and always a suffix: a later commit is never kept
+   * without the earlier ones). Only for writes that are redone when lost, such as marking an inbox
+   * row delivered: the row stays pending and the relay signals it again, which the workflow ignores.
+   */
+  waitForDisk?: boolean;
 }
 
 /** Runs fn in one transaction; rolls back on any error so nothing is half-written. */

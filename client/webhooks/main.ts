@@ -3,6 +3,10 @@ import { connectTemporal } from '../temporal';
 import { codecEndpointFor } from '../codec/dataConverter';
 import { startInboxRelay } from './inbox/relay';
 import { buildWebhookServer } from './server';
+import { createPool } from '../../db/pool';
+
+/** Connections for signals' bookkeeping (after the answer, and the relay's), apart from the requests'. */
+const DELIVERY_POOL_SIZE = 4;
 
 /**
  * The webhook server process. It listens at once, even while PostgreSQL or Temporal is down:
@@ -18,8 +22,12 @@ async function main() {
   });
   const { config, log, pool, temporal } = runtime;
   runtime.onShutdown('temporal connection', () => temporal.connection.close());
+  // Closed after the server and the relay (shutdown runs in reverse), which finish their deliveries first.
+  const deliveryPool = createPool(config.DATABASE_URL!, DELIVERY_POOL_SIZE, (err) => log.warn({ err: err.message }, 'database connection lost; reconnecting on next use'), { waitForDisk: false });
+  runtime.onShutdown('delivery pool', () => deliveryPool.end());
   const app = await buildWebhookServer({
     pool,
+    deliveryPool,
     temporal: temporal.client,
     temporalConnection: temporal.connection,
     log,
@@ -52,7 +60,7 @@ async function main() {
     },
   });
   // Events stored while Temporal was unreachable are signalled once it answers again.
-  const relay = startInboxRelay({ pool, temporal: temporal.client, log });
+  const relay = startInboxRelay({ pool, deliveryPool, temporal: temporal.client, log });
   runtime.onShutdown('inbox relay', () => relay.stop());
   runtime.onShutdown('http server', () => app.close());
   await app.listen({ host: config.WEBHOOK_HOST, port: config.WEBHOOK_PORT });

@@ -30,6 +30,8 @@ import { deliveriesAfterAnswerSettled } from './inbox/deliver';
 
 export interface WebhookDeps {
   pool: Pool;
+  /** For signals' bookkeeping after a webhook answered (see DeliveryDeps.deliveryPool); defaults to `pool`. */
+  deliveryPool?: Pool;
   temporal: Client;
   /** For readiness: the Temporal service's own health check. */
   temporalConnection: Connection;

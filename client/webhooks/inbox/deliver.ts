@@ -18,6 +18,14 @@ import { signalRequest, type SignalOutcome } from '../../requests/signalRequest'
 
 export interface DeliveryDeps {
   pool: Pool;
+  /**
+   * Where a delivery's own bookkeeping goes (reading the row back, marking it delivered, late or
+   * due again): a few connections apart from the webhooks' pool, so signals finishing in a burst
+   * never keep a provider's request waiting for a connection, and whose commits need not wait for
+   * the disk, since a lost mark only means the relay signals the row again (see createPool).
+   * Defaults to `pool`.
+   */
+  deliveryPool?: Pool;
   temporal: Client;
   log: Logger;
   /** How long one signal may take before the row is left for the relay (a webhook must answer within 2 s). */
@@ -43,14 +51,14 @@ const REPLY_CHANNEL: Partial<Record<InboxSource, ReplyChannel>> = {
  * a transaction or a row lock while Temporal is called.
  */
 export async function deliverInbound(deps: DeliveryDeps, id: number, stored?: InboxRow): Promise<InboxStatus> {
-  const row = stored ?? (await loadInboxRow(deps.pool, id));
+  const row = stored ?? (await loadInboxRow(deps.deliveryPool ?? deps.pool, id));
   if (!row || row.status !== 'pending') return row?.status ?? 'unmatched';
   if (!row.requestId) return settle(deps, row, 'unmatched');
   if (row.requestStatus === 'closed') return settleLate(deps, row);
   const outcome = await signalFor(deps, row);
   if (outcome.status === 'delivered') return settle(deps, row, 'delivered');
   if (outcome.status === 'closed') return settleLate(deps, row);
-  const attempts = await postponeInboxRow(deps.pool, id, outcome.reason);
+  const attempts = await postponeInboxRow(deps.deliveryPool ?? deps.pool, id, outcome.reason);
   deps.log.warn({ inboxId: id, attempts, err: outcome.reason }, 'inbox: Temporal did not take the signal; the relay will retry');
   return 'pending';
 }
@@ -89,14 +97,14 @@ async function settleLate(deps: DeliveryDeps, row: InboxRow): Promise<InboxStatu
   if (row.kind === 'survey-reply') {
     const p = row.payload as InboxReplyPayload;
     const channel = REPLY_CHANNEL[row.source] ?? 'web';
-    await storeSurveyReply(deps.pool, row.requestId!, { eventId: `${row.source}:${row.eventId}`, channel, inboxId: row.id, rating: p.rating, receivedAt: row.receivedAt.toISOString() }, true);
+    await storeSurveyReply(deps.deliveryPool ?? deps.pool, row.requestId!, { eventId: `${row.source}:${row.eventId}`, channel, inboxId: row.id, rating: p.rating, receivedAt: row.receivedAt.toISOString() }, true);
   }
   deps.log.info({ inboxId: row.id, kind: row.kind }, 'inbox: request already closed; kept on record as late');
   return settle(deps, row, 'late');
 }
 
 async function settle(deps: DeliveryDeps, row: InboxRow, status: Exclude<InboxStatus, 'pending'>): Promise<InboxStatus> {
-  await settleInboxRow(deps.pool, row.id, status);
+  await settleInboxRow(deps.deliveryPool ?? deps.pool, row.id, status);
   return status;
 }
 

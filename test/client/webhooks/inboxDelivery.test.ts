@@ -2,10 +2,13 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import pino from 'pino';
 import { deliverInbound } from '../../../client/webhooks/inbox/deliver';
 import { relayOnce } from '../../../client/webhooks/inbox/relay';
+import { createPool } from '../../../db/pool';
 import { testPool } from '../../support/db';
 import { seedRequest, startProbeWorker, unreachableTemporal, waitFor, type ProbeWorker } from './webhookApp';
 
 const pool = testPool();
+// The webhook server's pool for signals' bookkeeping (commits that need not wait for the disk).
+const deliveryPool = createPool(inject('databaseUrl'), 2, undefined, { waitForDisk: false });
 let probe: ProbeWorker;
 beforeAll(async () => {
   probe = await startProbeWorker(inject('temporalAddress'));
@@ -13,6 +16,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await probe.stop();
   await pool.end();
+  await deliveryPool.end();
 });
 
 describe('the inbox relay', () => {
@@ -25,7 +29,7 @@ describe('the inbox relay', () => {
        VALUES ('schedules', $1, $2, 'booking-released', $3, now() - interval '1 minute')`,
       [`booking-released:${requestId}`, requestId, JSON.stringify({ technicianId: 'tech-1', reason: 'slot 7 cancelled' })],
     );
-    const deps = { pool, temporal: probe.client, log: pino({ level: 'silent' }) };
+    const deps = { pool, deliveryPool, temporal: probe.client, log: pino({ level: 'silent' }) };
     await waitFor('the relay to deliver', async () => {
       await relayOnce(deps);
       const { rows } = await pool.query(`SELECT status FROM inbox WHERE request_id = $1`, [requestId]);
