@@ -15,6 +15,7 @@ import { twilioSignatureFor } from '../providers/twilioSignature';
 import { startBenchStack, type BenchStack } from './support/benchStack';
 import { runProductFlow } from './support/flowDriver';
 import { openLoop } from './support/openLoop';
+import { describeWaits, sampleWaits } from './support/pgWaits';
 import { intEnv, log, percentile, printTable, round, until, saveResults, runBenchmark } from './support/report';
 
 const RATE = intEnv('BENCH_RATE', 200);
@@ -49,7 +50,7 @@ async function main() {
     const unknown = unknownSenders(RATE * SECONDS);
     const withRetries = unknown.flatMap((m, i) => (i % 50 === 0 ? [m, m] : [m]));
     const unknownBefore = await serverHistogram(stack);
-    const unknownRun = await openLoop(RATE, withRetries, (m) => sendSms(stack, m));
+    const { result: unknownRun, waits: unknownWaits } = await sampleWaits(stack.env.DATABASE_URL!, () => openLoop(RATE, withRetries, (m) => sendSms(stack, m)));
     const unknownServer = bucketsBetween(unknownBefore, await serverHistogram(stack));
     const stored = await storedOnce(stack, unknown);
     rows.push({ ...row('SMS, unknown senders', RATE, unknownRun), 'stored exactly once': `${stored.once}/${unknown.length}`, ...serverColumns(unknownServer) });
@@ -72,7 +73,7 @@ async function main() {
     const replies = parked.reached.map((r, i) => ({ sid: `SM${randomBytes(16).toString('hex')}`, from: r.mobile!, body: `${(i % 5) + 1} 기사님 친절하셨어요` }));
     log(`replies to open requests: ${replies.length} at ${RATE}/s...`);
     const openBefore = await serverHistogram(stack);
-    const openRun = await openLoop(RATE, replies, (m) => sendSms(stack, m));
+    const { result: openRun, waits: openWaits } = await sampleWaits(stack.env.DATABASE_URL!, () => openLoop(RATE, replies, (m) => sendSms(stack, m)));
     const openServer = bucketsBetween(openBefore, await serverHistogram(stack));
     const openStored = await storedOnce(stack, replies);
     const signalled = await until(
@@ -104,6 +105,10 @@ async function main() {
     });
 
     printTable('bench:webhooks — signed Twilio SMS webhooks, open loop', rows);
+    // Where PostgreSQL's time went while each phase ran (the profile behind a slow server column).
+    const waits = { 'SMS, unknown senders': unknownWaits, 'SMS replies to open requests': openWaits };
+    printTable('PostgreSQL: what active statements waited on (pg_stat_activity, sampled)', Object.entries(waits).map(([what, w]) => ({ what, samples: w.samples, waits: describeWaits(w) })));
+    figures.postgresWaits = waits;
     const trivialP99 = percentile(trivial.latenciesMs, 99);
     const ratios = {
       'unknown senders p99 / trivial p99': round(percentile(unknownRun.latenciesMs, 99) / trivialP99, 2),
