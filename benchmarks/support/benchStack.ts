@@ -72,7 +72,10 @@ export async function startBenchStack(options: { days?: number; extraEnv?: NodeJ
     const temporalPort = await freePort();
     // BENCH_SQLITE_PRAGMAS (comma-separated) replaces the stack's pragmas, to compare settings.
     const sqlitePragmas = process.env.BENCH_SQLITE_PRAGMAS?.split(',').filter(Boolean);
-    const server = await startTemporalDevServer({ cli, port: temporalPort, dbFile: path.join(dir, 'temporal.sqlite'), sqlitePragmas });
+    // BENCH_DEV_SERVER_PARTITIONS=4 runs with the dev server's own task queue partitions, to compare.
+    const partitions = process.env.BENCH_DEV_SERVER_PARTITIONS;
+    const dynamicConfig = partitions ? { 'matching.numTaskqueueReadPartitions': partitions, 'matching.numTaskqueueWritePartitions': partitions } : undefined;
+    const server = await startTemporalDevServer({ cli, port: temporalPort, dbFile: path.join(dir, 'temporal.sqlite'), sqlitePragmas, dynamicConfig });
     cleanups.unshift(() => server.stop());
 
     const secrets = {

@@ -31,6 +31,22 @@ export interface DevServer {
 export const DEV_SERVER_SQLITE_PRAGMAS = ['journal_mode=WAL', 'synchronous=NORMAL', 'busy_timeout=5000', 'cache_size=-65536', 'temp_store=MEMORY'];
 
 /**
+ * The dev server's dynamic configuration for this stack (one server, one worker process), and what
+ * each trades:
+ * - one partition per task queue (read and write) instead of four: four partitions spread the
+ *   worker's few pollers over queues that a task may reach without one waiting, and such a task
+ *   waits to be forwarded or read from storage; one partition is what a single worker process
+ *   needs (partitions exist to spread thousands of tasks a second over matching hosts). Tasks that
+ *   sat in partitions 1-3 of a data folder from before this setting are not read again: such a
+ *   folder (made by an earlier version of this stack while the worker was down) is started once
+ *   with BENCH_DEV_SERVER_PARTITIONS-style overrides, or recreated.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, string | number> = {
+  'matching.numTaskqueueReadPartitions': 1,
+  'matching.numTaskqueueWritePartitions': 1,
+};
+
+/**
  * Starts `temporal server start-dev` with the workflow's search attributes registered. With a
  * dbFile its state lives in SQLite (DEV_SERVER_SQLITE_PRAGMAS) and survives restarts.
  */
@@ -43,6 +59,8 @@ export async function startTemporalDevServer(options: {
   dbFile?: string;
   /** Replaces DEV_SERVER_SQLITE_PRAGMAS (benchmarks compare settings). */
   sqlitePragmas?: string[];
+  /** Replaces DEV_SERVER_DYNAMIC_CONFIG (benchmarks compare settings). */
+  dynamicConfig?: Record<string, string | number>;
   log?: (line: string) => void;
 }): Promise<DevServer> {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'warn'];
@@ -54,6 +72,7 @@ export async function startTemporalDevServer(options: {
     for (const pragma of options.sqlitePragmas ?? DEV_SERVER_SQLITE_PRAGMAS) args.push('--sqlite-pragma', pragma);
   }
   for (const key of SEARCH_ATTRIBUTE_KEYS) args.push('--search-attribute', `${key.name}=Keyword`);
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? DEV_SERVER_DYNAMIC_CONFIG)) args.push('--dynamic-config-value', `${key}=${value}`);
   // Activities wait on signals and timers for days; the dev server's default limits are fine, but
   // the UI should show workflow details without the codec.
   const child = spawn(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
