@@ -6,6 +6,8 @@ import type { Candidate } from '../../workflows/types';
 import { createPool, type Pool } from '../../db/pool';
 import { testPool } from '../support/db';
 import { seedNetwork } from '../support/fixtures';
+import { formatLocal } from '../../activities/messaging/format';
+import { loadRequestPageView } from '../../db/queries/requestPage';
 import { activityDeps, addTechnician, bookSlot, createRequest, slotsOf } from './assignmentFixtures';
 
 const HOUR = 3_600_000;
@@ -156,6 +158,34 @@ describe('reserveTechnicianSlot', () => {
     await pool.query('UPDATE technician_slots SET cancelled_at = now() WHERE id = $1', [c2.slotId]);
     expect(await acts.reserveTechnicianSlot({ requestId: late.requestId, candidates: [c0, c1, c2] })).toBeNull();
     expect((await pool.query('SELECT 1 FROM bookings WHERE request_id = $1', [late.requestId])).rowCount).toBe(0);
+  });
+
+  it("books the chosen technician's next free slot when the offered one was taken after the offer; the dispatch, the visit notice and the request page say that time", async () => {
+    const base = morningInTwoDays();
+    const net = await seedNetwork(pool, { technicians: 2, slotsPerTechnician: 2, slotStart: base });
+    const { requestId } = await createRequest(pool, net, { window: { start: base, end: new Date(base.getTime() + DAY) } });
+    const acts = createAssignmentActivities(activityDeps(pool));
+    const candidates = await acts.findTechnicianCandidates({ requestId });
+    const chosen = candidates.find((c) => c.technicianId === net.technicianIds[1])!;
+    const [offered, next] = await slotsOf(pool, chosen.technicianId);
+    expect(chosen.slotId).toBe(offered!.id);
+    await bookSlot(pool, (await createRequest(pool, net)).requestId, offered!.id); // taken while the customer chose
+
+    const booking = (await acts.reserveTechnicianSlot({ requestId, candidates: [chosen, ...candidates.filter((c) => c !== chosen)] }))!;
+    expect(booking).toEqual({ technicianId: chosen.technicianId, slotId: next!.id, startsAt: next!.start.toISOString(), endsAt: next!.end.toISOString() });
+    await acts.dispatchJob({ requestId, booking });
+    await acts.sendVisitNotice({ requestId, booking });
+
+    const bookedTime = formatLocal(next!.start, 'Asia/Seoul', 'en');
+    const offeredTime = formatLocal(offered!.start, 'Asia/Seoul', 'en');
+    const { rows } = await pool.query(`SELECT purpose, body FROM outbox WHERE request_id = $1 ORDER BY id`, [requestId]);
+    for (const purpose of ['dispatch', 'visit-notice']) {
+      const text: string = rows.find((r) => r.purpose === purpose)!.body.text;
+      expect(text).toContain(bookedTime);
+      expect(text).not.toContain(offeredTime);
+    }
+    const page = await loadRequestPageView(pool, requestId);
+    expect(page?.visit).toMatchObject({ technicianId: chosen.technicianId, slotId: next!.id, startsAt: next!.start, endsAt: next!.end });
   });
 
   it('is safe to retry: a request that already holds a booking gets that booking back', async () => {
