@@ -8,7 +8,7 @@ import { testPool } from '../support/db';
 import { seedNetwork } from '../support/fixtures';
 import { formatLocal } from '../../activities/messaging/format';
 import { loadRequestPageView } from '../../db/queries/requestPage';
-import { activityDeps, addTechnician, bookSlot, createRequest, slotsOf } from './assignmentFixtures';
+import { activityDeps, addTechnician, bookSlot, createRequest, slotsOf, until } from './assignmentFixtures';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -271,14 +271,6 @@ describe('two bookings that deadlock on one slot', () => {
     );
   });
 });
-
-async function until(check: () => Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('dispatch and visit notice', () => {
   it("sends the job with the customer's handling guidance to the technician, and the visit time to the customer", async () => {
