@@ -92,7 +92,8 @@ export async function reserveVisit(
         const code = (err as { code?: string }).code;
         if (code === UNIQUE_VIOLATION) return activeVisit(pool, args.requestId);
         if (!code || !LOST_RACE.has(code)) throw err;
-        // Another request booked the slot after this statement's snapshot: the next try sees it.
+        // Another booking won that slot (committed after this statement's snapshot, or PostgreSQL
+        // broke a deadlock by aborting this one): the next try sees it, or skips it while it is locked.
         args.onLostRace?.({ technicianId: c.technicianId, offeredSlotId: c.slotId, code });
       }
     }
