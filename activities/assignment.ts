@@ -11,20 +11,12 @@ import { unknownRecord, unlessUndeliverable } from './errors';
 import { inTransaction } from '../db/pool';
 import { searchCandidates } from '../db/queries/candidateSearch';
 import { moveBooking as moveBookingInDb } from '../db/queries/technicianSlots';
+import { reserveVisit } from '../db/queries/reservation';
 import { REQUEST_PAGE_LINK_TTL_MS } from '../db/queries/requestPage';
 import { msUntilContactAllowed } from '../domain/contactHours';
 import { DateTime } from 'luxon';
 
 const MAX_CANDIDATES = 5;
-
-const EXCLUSION_VIOLATION = '23P01';
-const UNIQUE_VIOLATION = '23505';
-/**
- * Two bookings that meet on one slot can also end in a deadlock (one holds the slot row, the other
- * the tentative booking) or a serialization failure: PostgreSQL aborts one of them, and the other
- * goes on to take the slot. For the aborted one that is a lost race, not an error.
- */
-const LOST_RACE = new Set([EXCLUSION_VIOLATION, '40P01', '40001']);
 
 /**
  * Stage 2 (US claims 3, 15, 38-42): find, offer, reserve, dispatch, notify. Who qualifies and the
@@ -90,42 +82,26 @@ export function createAssignmentActivities(deps: ActivityDeps) {
   }
 
   /**
-   * Takes the first candidate whose slot is still free. The exclusion constraint on bookings makes
-   * the database decide a race between requests; a lost race (including a deadlock or serialization
-   * failure between two bookings) moves on to the next candidate. The
-   * share lock on the slot row orders the insert against a concurrent cancellation of that slot,
-   * so a booking never lands on a slot cancelled at the same moment.
+   * Books the customer's choice (or, after the time limit, the best candidate), falling back to the
+   * same technician's next free slot inside the wanted window when the offered one was taken
+   * meanwhile, and only then to the other candidates in order (db/queries/reservation.ts). The
+   * booking carries the times really booked, which the dispatch and the visit notice announce.
+   * Null only when nobody could be booked: the workflow then searches and offers again.
    */
   async function reserveTechnicianSlot({ requestId, candidates }: { requestId: string; candidates: Candidate[] }): Promise<Booking | null> {
-    for (const c of candidates) {
-      try {
-        const { rows } = await pool.query(
-          `INSERT INTO bookings (request_id, technician_id, slot_id, during)
-           SELECT $1, s.technician_id, s.id, s.during
-             FROM technician_slots s JOIN technicians t ON t.id = s.technician_id AND t.active
-            WHERE s.id = $2 AND s.technician_id = $3 AND s.cancelled_at IS NULL AND lower(s.during) > $4
-              FOR SHARE OF s
-           RETURNING lower(during) AS starts_at, upper(during) AS ends_at`,
-          [requestId, c.slotId, c.technicianId, clock()],
-        );
-        if (rows[0]) return { technicianId: c.technicianId, slotId: c.slotId, startsAt: new Date(rows[0].starts_at).toISOString(), endsAt: new Date(rows[0].ends_at).toISOString() };
-      } catch (err) {
-        const code = (err as { code?: string }).code;
-        if (code === UNIQUE_VIOLATION) return activeBooking(requestId); // a retry of a reservation that already succeeded
-        if (!code || !LOST_RACE.has(code)) throw err;
-        log.info({ requestId, technicianId: c.technicianId, slotId: c.slotId }, 'slot taken by another request; trying the next candidate');
-      }
+    const visit = await reserveVisit(pool, {
+      requestId,
+      candidates,
+      now: clock(),
+      onLostRace: ({ technicianId, offeredSlotId }) =>
+        log.info({ requestId, technicianId, slotId: offeredSlotId }, "slot taken by another request; trying the technician's next free slot"),
+    });
+    if (!visit) return null;
+    const offered = candidates.find((c) => c.technicianId === visit.technicianId);
+    if (offered && offered.slotId !== visit.slotId) {
+      log.info({ requestId, technicianId: visit.technicianId, offeredSlotId: offered.slotId, slotId: visit.slotId }, "offered slot taken: booked the technician's next free slot");
     }
-    return null;
-  }
-
-  async function activeBooking(requestId: string): Promise<Booking | null> {
-    const { rows } = await pool.query(
-      `SELECT technician_id, slot_id, lower(during) AS starts_at, upper(during) AS ends_at FROM bookings WHERE request_id = $1 AND status = 'active'`,
-      [requestId],
-    );
-    const r = rows[0];
-    return r ? { technicianId: r.technician_id, slotId: Number(r.slot_id), startsAt: new Date(r.starts_at).toISOString(), endsAt: new Date(r.ends_at).toISOString() } : null;
+    return { technicianId: visit.technicianId, slotId: visit.slotId, startsAt: visit.startsAt.toISOString(), endsAt: visit.endsAt.toISOString() };
   }
 
   /** Sends the job and the customer's handling guidance to the technician's terminal (US claims 16-18). */

@@ -90,7 +90,7 @@ export type RefusalCode = (typeof REFUSAL_CODES)[number];
 export interface ChooseTechnician {
   technicianId: string;
 }
-/** booked: the technician and window really reserved (asChosen false: the chosen slot was taken, the next best was booked). */
+/** booked: the technician and window really reserved (a later slot of the chosen technician when the offered one was taken; asChosen false: the chosen technician had nothing free left in the window, the next best was booked). */
 export type ChoiceResult = { outcome: 'booked'; booking: Booking; asChosen: boolean } | { outcome: 'not_booked'; reason: RefusalCode };
 
 export interface CancelRequest {

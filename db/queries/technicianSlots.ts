@@ -178,48 +178,63 @@ export interface HeldVisit {
 const LOST_BOOKING_RACE = new Set([EXCLUSION_VIOLATION, '40P01', '40001']);
 
 /**
+ * Without a slot named, a lost race is tried again this often: each try sees the bookings that beat
+ * the one before and takes the technician's next nearest free slot.
+ */
+const NEAREST_SLOT_TRIES = 5;
+
+/**
  * Moves a request's visit (reschedule, reassignment) in one transaction: the active booking is
  * released and the new slot booked, or nothing changes. The exclusion constraint decides a race
- * for the new slot; a lost race rolls the release back and answers null. Without a slot, the
- * technician's free slot nearest the current visit's start is taken. Run again after it succeeded
- * (an activity retry), it finds the request already on the target and answers that booking.
+ * for the new slot; a lost race rolls the release back. A named slot (the customer picked that
+ * time) then answers null at once: the page lists the times still free. Without a slot, the
+ * technician's free slot nearest the current visit's start is taken, and a lost race tries the
+ * next nearest (up to NEAREST_SLOT_TRIES) before answering null. Run again after it succeeded (an
+ * activity retry), it finds the request already on the target and answers that booking.
  */
 export async function moveBooking(
   pool: Pool,
   args: { requestId: string; to: { technicianId: string; slotId?: number }; now: Date },
 ): Promise<HeldVisit | null> {
-  try {
-    return await inTransaction(pool, async (db) => {
-      const held = await db.query(
-        `SELECT id, technician_id, slot_id, lower(during) AS starts_at FROM bookings WHERE request_id = $1 AND status = 'active' FOR UPDATE`,
-        [args.requestId],
-      );
-      const current = held.rows[0];
-      if (!current) return null;
-      if (current.technician_id === args.to.technicianId && (args.to.slotId === undefined || Number(current.slot_id) === args.to.slotId)) {
-        return activeVisit(db, args.requestId);
-      }
-      const target = await db.query(
-        `SELECT s.id FROM technician_slots s JOIN technicians t ON t.id = s.technician_id AND t.active
-          WHERE s.technician_id = $1 AND ($2::bigint IS NULL OR s.id = $2) AND s.cancelled_at IS NULL AND lower(s.during) > $3
-            AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.technician_id = s.technician_id AND b.status = 'active' AND b.during && s.during AND b.request_id <> $4)
-          ORDER BY abs(extract(epoch FROM lower(s.during) - $5::timestamptz)), s.id LIMIT 1
-            FOR SHARE OF s`,
-        [args.to.technicianId, args.to.slotId ?? null, args.now, args.requestId, current.starts_at],
-      );
-      const slotId = target.rows[0]?.id;
-      if (slotId === undefined) return null;
-      await db.query(`UPDATE bookings SET status = 'released', released_at = $2 WHERE id = $1`, [current.id, args.now]);
-      await db.query(
-        `INSERT INTO bookings (request_id, technician_id, slot_id, during) SELECT $1, technician_id, id, during FROM technician_slots WHERE id = $2`,
-        [args.requestId, slotId],
-      );
-      return activeVisit(db, args.requestId);
-    });
-  } catch (err) {
-    if (LOST_BOOKING_RACE.has((err as { code?: string }).code ?? '')) return null;
-    throw err;
+  const tries = args.to.slotId === undefined ? NEAREST_SLOT_TRIES : 1;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await moveOnce(pool, args);
+    } catch (err) {
+      if (!LOST_BOOKING_RACE.has((err as { code?: string }).code ?? '')) throw err;
+      if (attempt >= tries) return null;
+    }
   }
+}
+
+async function moveOnce(pool: Pool, args: { requestId: string; to: { technicianId: string; slotId?: number }; now: Date }): Promise<HeldVisit | null> {
+  return inTransaction(pool, async (db) => {
+    const held = await db.query(
+      `SELECT id, technician_id, slot_id, lower(during) AS starts_at FROM bookings WHERE request_id = $1 AND status = 'active' FOR UPDATE`,
+      [args.requestId],
+    );
+    const current = held.rows[0];
+    if (!current) return null;
+    if (current.technician_id === args.to.technicianId && (args.to.slotId === undefined || Number(current.slot_id) === args.to.slotId)) {
+      return activeVisit(db, args.requestId);
+    }
+    const target = await db.query(
+      `SELECT s.id FROM technician_slots s JOIN technicians t ON t.id = s.technician_id AND t.active
+        WHERE s.technician_id = $1 AND ($2::bigint IS NULL OR s.id = $2) AND s.cancelled_at IS NULL AND lower(s.during) > $3
+          AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.technician_id = s.technician_id AND b.status = 'active' AND b.during && s.during AND b.request_id <> $4)
+        ORDER BY abs(extract(epoch FROM lower(s.during) - $5::timestamptz)), s.id LIMIT 1
+          FOR SHARE OF s`,
+      [args.to.technicianId, args.to.slotId ?? null, args.now, args.requestId, current.starts_at],
+    );
+    const slotId = target.rows[0]?.id;
+    if (slotId === undefined) return null;
+    await db.query(`UPDATE bookings SET status = 'released', released_at = $2 WHERE id = $1`, [current.id, args.now]);
+    await db.query(
+      `INSERT INTO bookings (request_id, technician_id, slot_id, during) SELECT $1, technician_id, id, during FROM technician_slots WHERE id = $2`,
+      [args.requestId, slotId],
+    );
+    return activeVisit(db, args.requestId);
+  });
 }
 
 async function activeVisit(db: PoolClient, requestId: string): Promise<HeldVisit | null> {

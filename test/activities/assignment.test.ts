@@ -6,7 +6,9 @@ import type { Candidate } from '../../workflows/types';
 import { createPool, type Pool } from '../../db/pool';
 import { testPool } from '../support/db';
 import { seedNetwork } from '../support/fixtures';
-import { activityDeps, addTechnician, bookSlot, createRequest, slotsOf } from './assignmentFixtures';
+import { formatLocal } from '../../activities/messaging/format';
+import { loadRequestPageView } from '../../db/queries/requestPage';
+import { activityDeps, addTechnician, bookSlot, createRequest, slotsOf, until } from './assignmentFixtures';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -158,6 +160,34 @@ describe('reserveTechnicianSlot', () => {
     expect((await pool.query('SELECT 1 FROM bookings WHERE request_id = $1', [late.requestId])).rowCount).toBe(0);
   });
 
+  it("books the chosen technician's next free slot when the offered one was taken after the offer; the dispatch, the visit notice and the request page say that time", async () => {
+    const base = morningInTwoDays();
+    const net = await seedNetwork(pool, { technicians: 2, slotsPerTechnician: 2, slotStart: base });
+    const { requestId } = await createRequest(pool, net, { window: { start: base, end: new Date(base.getTime() + DAY) } });
+    const acts = createAssignmentActivities(activityDeps(pool));
+    const candidates = await acts.findTechnicianCandidates({ requestId });
+    const chosen = candidates.find((c) => c.technicianId === net.technicianIds[1])!;
+    const [offered, next] = await slotsOf(pool, chosen.technicianId);
+    expect(chosen.slotId).toBe(offered!.id);
+    await bookSlot(pool, (await createRequest(pool, net)).requestId, offered!.id); // taken while the customer chose
+
+    const booking = (await acts.reserveTechnicianSlot({ requestId, candidates: [chosen, ...candidates.filter((c) => c !== chosen)] }))!;
+    expect(booking).toEqual({ technicianId: chosen.technicianId, slotId: next!.id, startsAt: next!.start.toISOString(), endsAt: next!.end.toISOString() });
+    await acts.dispatchJob({ requestId, booking });
+    await acts.sendVisitNotice({ requestId, booking });
+
+    const bookedTime = formatLocal(next!.start, 'Asia/Seoul', 'en');
+    const offeredTime = formatLocal(offered!.start, 'Asia/Seoul', 'en');
+    const { rows } = await pool.query(`SELECT purpose, body FROM outbox WHERE request_id = $1 ORDER BY id`, [requestId]);
+    for (const purpose of ['dispatch', 'visit-notice']) {
+      const text: string = rows.find((r) => r.purpose === purpose)!.body.text;
+      expect(text).toContain(bookedTime);
+      expect(text).not.toContain(offeredTime);
+    }
+    const page = await loadRequestPageView(pool, requestId);
+    expect(page?.visit).toMatchObject({ technicianId: chosen.technicianId, slotId: next!.id, startsAt: next!.start, endsAt: next!.end });
+  });
+
   it('is safe to retry: a request that already holds a booking gets that booking back', async () => {
     const { requestId, acts, candidates } = await setup();
     const first = await acts.reserveTechnicianSlot({ requestId, candidates });
@@ -168,31 +198,37 @@ describe('reserveTechnicianSlot', () => {
 });
 
 describe('reservation against a slot cancelled at the same moment', () => {
-  it('waits for the cancellation and then does not book the cancelled slot', async () => {
+  it('skips the slot being cancelled without waiting: the technician\'s next slot is booked, and with none left nothing is', async () => {
     const base = morningInTwoDays();
-    const net = await seedNetwork(pool, { technicians: 1, slotsPerTechnician: 1, slotStart: base });
-    const { requestId } = await createRequest(pool, net, { window: { start: base, end: new Date(base.getTime() + DAY) } });
+    const net = await seedNetwork(pool, { technicians: 1, slotsPerTechnician: 2, slotStart: base });
+    const window = { start: base, end: new Date(base.getTime() + DAY) };
+    const { requestId } = await createRequest(pool, net, { window });
     const acts = createAssignmentActivities(activityDeps(pool));
     const [candidate] = await acts.findTechnicianCandidates({ requestId });
+    const [first, second] = await slotsOf(pool, net.technicianIds[0]!);
+    expect(candidate!.slotId).toBe(first!.id);
 
     const canceller = await pool.connect();
+    const late = await createRequest(pool, net, { window });
     try {
       await canceller.query('BEGIN');
-      await canceller.query('SELECT 1 FROM technician_slots WHERE id = $1 FOR UPDATE', [candidate!.slotId]);
-      await canceller.query('UPDATE technician_slots SET cancelled_at = now() WHERE id = $1', [candidate!.slotId]);
-      const reservation = acts.reserveTechnicianSlot({ requestId, candidates: [candidate!] });
-      await until(async () => {
-        const { rows } = await pool.query(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO bookings%' AND query LIKE '%FOR SHARE OF s%'`,
-        );
-        return rows[0].n > 0;
-      });
+      await canceller.query('SELECT 1 FROM technician_slots WHERE id = ANY($1) FOR UPDATE', [[first!.id, second!.id]]);
+      await canceller.query('UPDATE technician_slots SET cancelled_at = now() WHERE id = $1', [first!.id]);
+      // Both slots are locked by the cancellation still under way: neither is booked, and nobody waits.
+      expect(await acts.reserveTechnicianSlot({ requestId, candidates: [candidate!] })).toBeNull();
+      await canceller.query('ROLLBACK');
+
+      await canceller.query('BEGIN');
+      await canceller.query('SELECT 1 FROM technician_slots WHERE id = $1 FOR UPDATE', [first!.id]);
+      await canceller.query('UPDATE technician_slots SET cancelled_at = now() WHERE id = $1', [first!.id]);
+      expect((await acts.reserveTechnicianSlot({ requestId, candidates: [candidate!] }))?.slotId).toBe(second!.id);
       await canceller.query('COMMIT');
-      expect(await reservation).toBeNull();
     } finally {
       canceller.release();
     }
-    expect((await pool.query('SELECT 1 FROM bookings WHERE request_id = $1', [requestId])).rowCount).toBe(0);
+    expect(await acts.reserveTechnicianSlot({ requestId: late.requestId, candidates: [candidate!] })).toBeNull();
+    const booked = await pool.query(`SELECT request_id, slot_id FROM bookings WHERE slot_id = ANY($1) AND status = 'active'`, [[first!.id, second!.id]]);
+    expect(booked.rows.map((r) => [r.request_id, Number(r.slot_id)])).toEqual([[requestId, second!.id]]);
   });
 });
 
@@ -206,8 +242,9 @@ describe('two bookings that deadlock on one slot', () => {
     const rival = await createRequest(pool, net);
 
     // The rival books the contested slot, then (still in its transaction) locks the slot row that
-    // our reservation already holds a share lock on, while our insert waits for the rival's
-    // booking: a deadlock. The rival waits longer before checking, so PostgreSQL aborts ours.
+    // our reservation already holds a lock on, while our insert waits for the rival's booking: a
+    // deadlock. The rival waits longer before checking, so PostgreSQL aborts ours. Our next try
+    // skips the slot the rival now holds; its technician has no other, so the next candidate is booked.
     const other = await pool.connect();
     try {
       await other.query('BEGIN');
@@ -218,7 +255,7 @@ describe('two bookings that deadlock on one slot', () => {
       );
       const reservation = acts.reserveTechnicianSlot({ requestId, candidates: [contested, next] });
       await until(async () => {
-        const { rows } = await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR SHARE OF s%'`);
+        const { rows } = await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR NO KEY UPDATE OF s%'`);
         return rows[0].n > 0;
       });
       const rivalLock = other.query('SELECT 1 FROM technician_slots WHERE id = $1 FOR UPDATE', [contested.slotId]);
@@ -234,14 +271,6 @@ describe('two bookings that deadlock on one slot', () => {
     );
   });
 });
-
-async function until(check: () => Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('dispatch and visit notice', () => {
   it("sends the job with the customer's handling guidance to the technician, and the visit time to the customer", async () => {

@@ -84,3 +84,12 @@ export async function addTechnician(pool: Pool, net: Network, options: { area?: 
   await pool.query('INSERT INTO technician_slots (technician_id, during) VALUES ($1, tstzrange($2, $3))', [id, options.slotStart, new Date(options.slotStart.getTime() + 2 * HOUR)]);
   return id;
 }
+
+/** Waits for a condition another connection brings about (a lock wait, say), polling the database. */
+export async function until(check: () => Promise<boolean>, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -4,7 +4,7 @@ import type { Pool } from '../../db/pool';
 import type { Booking } from '../../workflows/types';
 import { testPool } from '../support/db';
 import { seedNetwork } from '../support/fixtures';
-import { activityDeps, bookSlot, createRequest, slotsOf } from './assignmentFixtures';
+import { activityDeps, bookSlot, createRequest, slotsOf, until } from './assignmentFixtures';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -77,6 +77,41 @@ describe('moveBooking (reschedule, reassignment)', () => {
     const [bFirst] = await slotsOf(pool, techB);
     const moved = (await activities.moveBooking({ requestId, from: booking, to: { technicianId: techB } })) as Booking;
     expect(moved).toMatchObject({ technicianId: techB, slotId: bFirst!.id });
+  });
+
+  it('without a slot, a race lost for the nearest slot takes the next nearest; a named slot taken is refused at once', async () => {
+    const { net, requestId, activities, booking } = await bookedRequest();
+    const techB = net.technicianIds[1]!;
+    const [bFirst, bSecond] = await slotsOf(pool, techB);
+    const rival = await createRequest(pool, net);
+    const other = await pool.connect();
+    let moved: Booking | null;
+    try {
+      // The rival's booking of the nearest slot is not committed yet: the move picks that slot too,
+      // and its insert waits for the rival; the rival commits, and the move tries again.
+      await other.query('BEGIN');
+      await other.query(
+        `INSERT INTO bookings (request_id, technician_id, slot_id, during) SELECT $1, technician_id, id, during FROM technician_slots WHERE id = $2`,
+        [rival.requestId, bFirst!.id],
+      );
+      const move = activities.moveBooking({ requestId, from: booking, to: { technicianId: techB } });
+      await until(async () => {
+        const { rows } = await pool.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO bookings%FROM technician_slots WHERE id = $2'`,
+        );
+        return rows[0].n > 0;
+      });
+      await other.query('COMMIT');
+      moved = await move;
+    } finally {
+      other.release();
+    }
+    expect(moved).toMatchObject({ technicianId: techB, slotId: bSecond!.id });
+    expect(await bookingsOf(requestId)).toEqual([{ slotId: booking.slotId, status: 'released' }, { slotId: bSecond!.id, status: 'active' }]);
+
+    // Someone else now holds bFirst: the customer who names that slot is told it is taken.
+    expect(await activities.moveBooking({ requestId, from: moved!, to: { technicianId: techB, slotId: bFirst!.id } })).toBeNull();
+    expect((await bookingsOf(requestId)).filter((b) => b.status === 'active')).toEqual([{ slotId: bSecond!.id, status: 'active' }]);
   });
 });
 

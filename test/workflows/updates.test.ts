@@ -93,6 +93,25 @@ describe('the customer chooses a technician (update)', () => {
     });
   });
 
+  it("the chosen slot taken meanwhile: the technician's next slot is booked in the same round, and every answer says that time", async () => {
+    const { activities, called } = fakeActivities(future());
+    // As the reservation does when another request took tech-b's offered slot: tech-b's next free slot.
+    const later = slotIn('tech-b', 9, 3 * DAY + 3 * HOUR);
+    activities.reserveTechnicianSlot = async () => later;
+    await withWorker(env(), activities, async (tq) => {
+      const handle = await started(tq);
+      await waitForStage(handle, 'awaiting_customer_choice');
+      const answer = await handle.executeUpdate(chooseTechnicianUpdate, { args: [{ technicianId: 'tech-b' }] });
+      expect(answer).toEqual({ outcome: 'booked', asChosen: true, booking: later });
+      await waitForStage(handle, 'awaiting_completion');
+      expect((await handle.query(getStateQuery)).visit).toEqual({ startsAt: later.startsAt, endsAt: later.endsAt });
+      const notices = called('sendVisitNotice');
+      expect(notices).toHaveLength(1);
+      expect(notices[0]!.args[0]).toMatchObject({ booking: later });
+      expect(called('offerTechnicianChoice')).toHaveLength(1);
+    });
+  });
+
   it('tells the customer when every candidate was taken before the booking (a new offer follows)', async () => {
     const { activities, called } = fakeActivities(future());
     let races = 0;
