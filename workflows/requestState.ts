@@ -17,10 +17,10 @@ import {
 } from './messages';
 import {
   ServiceCentreIdKey,
-  ServiceCustomerIdKey,
   ServiceReplyCategoryKey,
   ServiceRequestStageKey,
   ServiceTechnicianIdKey,
+  startingSearchAttributes,
 } from './searchAttributes';
 import type { Patches } from './patches';
 import type { Booking, Candidate, CloseReason, ReplyChannel, ServiceRequestInput, ServiceRequestState, Stage, SurveyChannel } from './types';
@@ -79,13 +79,8 @@ export class RequestState {
       reminderSent: false,
       incentivePoints: 0,
     };
-    this.setAttributes(
-      [
-        { key: ServiceRequestStageKey, value: 'intake' },
-        { key: ServiceCustomerIdKey, value: input.customer.customerId },
-      ],
-      'now',
-    );
+    // Passed with the start by the request's starter, these are not written again (grouped requests).
+    this.setAttributes(startingSearchAttributes(input.customer.customerId), 'now');
     this.listen();
   }
 

@@ -5,8 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callOutcomeSignal, chooseTechnicianUpdate, getStateQuery, jobCompletedSignal, reassignTechnicianUpdate, rescheduleVisitUpdate } from '../../workflows/messages';
 import { ServiceCentreIdKey, ServiceCustomerIdKey, ServiceReplyCategoryKey, ServiceRequestStageKey, ServiceTechnicianIdKey } from '../../workflows/searchAttributes';
 import type { Candidate } from '../../workflows/types';
+import { serviceRequestWorkflow } from '../../workflows/serviceRequest';
 import { fakeActivities } from './fakeActivities';
-import { at, DAY, HOUR, requestInput, startCompleted, startRequest, testPolicy, useTimeSkippingEnv, waitForStage, waitUntil, withWorker } from './harness';
+import { at, DAY, HOUR, requestInput, startCompleted, startRequest, testPolicy, useTimeSkippingEnv, waitForStage, waitUntil, withWorker, workflowIdFor } from './harness';
 
 const env = useTimeSkippingEnv();
 
@@ -57,10 +58,10 @@ describe('search attributes are written once per stage change, with what changed
 
       const upserts = await upsertsOf(handle);
       const { stageHistory } = await handle.query(getStateQuery);
-      // Each of our upserts is a stage change, in the order the stages were entered.
-      expect(ours(upserts).map((u) => u.ServiceRequestStage)).toEqual(stageHistory.map((s) => s.stage));
+      // Each of our upserts is a stage change, in the order the stages were entered after intake
+      // (intake and the customer came with the start).
+      expect(ours(upserts).map((u) => u.ServiceRequestStage)).toEqual(stageHistory.slice(1).map((s) => s.stage));
       expect(ours(upserts)).toEqual([
-        { ServiceRequestStage: 'intake', ServiceCustomerId: input.customer.customerId },
         { ServiceCentreId: 'centre-gangnam', ServiceRequestStage: 'assigning_technician' },
         { ServiceRequestStage: 'awaiting_customer_choice' },
         { ServiceRequestStage: 'assigning_technician' },
@@ -80,6 +81,20 @@ describe('search attributes are written once per stage change, with what changed
       expect(attributes.get(ServiceCentreIdKey)).toBe('centre-gangnam');
       expect(attributes.get(ServiceTechnicianIdKey)).toBe('tech-a');
       expect(attributes.get(ServiceReplyCategoryKey)).toBe('delighted');
+    });
+  });
+
+  it('a request started without its starting attributes (e.g. by hand with the CLI) writes them itself', async () => {
+    const { activities } = fakeActivities({ contact: { voice: false, sms: false, email: false } });
+    const input = requestInput();
+    await withWorker(env(), activities, async (tq) => {
+      const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
+      running.push(handle);
+      await waitForStage(handle, 'awaiting_customer_choice');
+      expect((await upsertsOf(handle)).slice(0, 2)).toEqual([
+        { TemporalChangeVersion: ['grouped-search-attributes'] },
+        { ServiceRequestStage: 'intake', ServiceCustomerId: input.customer.customerId },
+      ]);
     });
   });
 
