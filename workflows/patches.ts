@@ -14,8 +14,8 @@ export type EarlierPatch =
  * Which behaviour a request runs: the code it was started by. A request started by code that
  * knows `grouped-search-attributes` was started after every earlier patch existed, so each of them
  * holds for it without being checked; only older requests check them, where they always did. That
- * saves the server a marker and a `TemporalChangeVersion` upsert (one history event and one
- * visibility write each) per earlier patch a request passes.
+ * saves, per earlier patch a request passes, the marker event and the `TemporalChangeVersion`
+ * upsert the SDK adds to a first check (another event and a visibility write on the server).
  *
  * The patch is checked once, in the workflow's first activation, before any activity: a patch
  * checked for the first time right after a local activity can take the other branch on replay
