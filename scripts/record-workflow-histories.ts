@@ -145,6 +145,32 @@ const SCENARIOS: Record<string, Scenario> = {
       await h.executeUpdate(cancelRequestUpdate, { args: [{ reason: 'fixed it myself' }], updateId: 'cancel-1' });
     },
   },
+  // Started as the client starts requests (stage and customer with the start), by code with patch
+  // grouped-search-attributes: one upsert per stage entered, no marker for the earlier patches.
+  'grouped-attributes-settle-time-phone-answered': {
+    fakes: { category: 'delighted' },
+    input: { policy: { ...testPolicy, settleTimeMs: DAY } },
+    drive: async (h, env) => {
+      await fullJob(h);
+      await waitForStage(h, 'letting_repair_settle');
+      await env.sleep('1 day');
+      await waitForStage(h, 'phone_attempt');
+      await h.signal(callOutcomeSignal, { eventId: 'call', callSid: 'CA1', outcome: 'answered', rating: 5, at: at() });
+    },
+  },
+  // The same on the message path: no answer, the survey by email with its reminder, the reply.
+  'grouped-attributes-no-answer-email-reminded-reply': {
+    fakes: { category: 'complaint' },
+    drive: async (h, env) => {
+      await fullJob(h);
+      await waitForStage(h, 'phone_attempt');
+      await h.signal(callOutcomeSignal, { eventId: 'call', callSid: 'CA1', outcome: 'no_answer', at: at() });
+      await waitForStage(h, 'awaiting_reply');
+      await env.sleep('5 days');
+      await waitUntil(async () => (await h.query(getStateQuery)).reminderSent, 'the reminder');
+      await h.signal(surveyReplySignal, { eventId: 'mail', channel: 'email', inboxId: 1, at: at() });
+    },
+  },
   // Last: its revisit keeps the test server's clock from skipping for anything recorded after it.
   'repeat-failure-revisit': {
     fakes: { category: 'repeat_failure', contact: { voice: false, sms: true, email: false } },

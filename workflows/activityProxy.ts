@@ -1,6 +1,7 @@
-import { patched, proxyActivities, proxyLocalActivities, type ActivityInterfaceFor, type RetryPolicy } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, type ActivityInterfaceFor, type RetryPolicy } from '@temporalio/workflow';
 import type { ServiceRequestActivities } from '../activities';
 import { NON_RETRYABLE_FAILURES } from './failures';
+import type { Patches } from './patches';
 
 type Activities = ActivityInterfaceFor<ServiceRequestActivities>;
 
@@ -46,22 +47,25 @@ const customerMessages = proxyActivities<ServiceRequestActivities>({
 const localReads = proxyLocalActivities<ServiceRequestActivities>({ startToCloseTimeout: '5 seconds', retry: retry({ maximumInterval: '30 seconds' }) });
 const localRecords = proxyLocalActivities<ServiceRequestActivities>({ startToCloseTimeout: '15 seconds', retry: retry() });
 
-/**
- * Requests started before the short reads became local activities scheduled them as ordinary
- * activities; their histories replay that way.
- */
-const shortRead = <K extends 'contactOptions' | 'contactHoursWait'>(name: K): Activities[K] =>
-  ((...args: Parameters<Activities[K]>) => (patched('short-reads-local') ? localReads : records)[name](...(args as [never]))) as Activities[K];
+/** Activities whose kind depends on the code the request was started by (patchedActs). */
+type PatchedActivity = 'contactOptions' | 'contactHoursWait' | 'grantReplyIncentive';
 
 /**
- * Requests started before the grant became a local activity scheduled it on the task queue; their
- * histories replay that way.
+ * The short reads and the grant became local activities with a patch each; requests started
+ * before scheduled them on the task queue, and their histories replay that way. The request's
+ * patches (patches.ts) say which: a request started by current code takes them local unchecked.
  */
-const grantReplyIncentive = ((...args: Parameters<Activities['grantReplyIncentive']>) =>
-  (patched('incentive-grant-local') ? localRecords : records).grantReplyIncentive(...args)) as Activities['grantReplyIncentive'];
+export const patchedActs = (patches: Patches): Pick<ServiceRequestActivities, PatchedActivity> => ({
+  contactOptions: (...args) => (patches.has('short-reads-local') ? localReads : records).contactOptions(...args),
+  contactHoursWait: (...args) => (patches.has('short-reads-local') ? localReads : records).contactHoursWait(...args),
+  grantReplyIncentive: (...args) => (patches.has('incentive-grant-local') ? localRecords : records).grantReplyIncentive(...args),
+});
 
-/** Every activity with the options of its kind; a new activity does not compile until it is given one. */
-export const acts: Activities = {
+/**
+ * Every activity with the options of its kind; a new activity does not compile until it is given
+ * one (here or, for one whose kind a patch changed, in patchedActs).
+ */
+export const acts: Omit<Activities, PatchedActivity> = {
   registerServiceRequest: records.registerServiceRequest,
   findTechnicianCandidates: records.findTechnicianCandidates,
   reserveTechnicianSlot: records.reserveTechnicianSlot,
@@ -69,7 +73,6 @@ export const acts: Activities = {
   recordJobCompleted: records.recordJobCompleted,
   classifyAndStoreReply: records.classifyAndStoreReply,
   storeLateReply: records.storeLateReply,
-  grantReplyIncentive,
   closeServiceRequest: records.closeServiceRequest,
   dispatchJob: staffMessages.dispatchJob,
   openAgentTask: staffMessages.openAgentTask,
@@ -82,8 +85,6 @@ export const acts: Activities = {
   sendSurveyEmail: customerMessages.sendSurveyEmail,
   sendSurveyWhatsapp: customerMessages.sendSurveyWhatsapp,
   sendReplyReminder: customerMessages.sendReplyReminder,
-  contactOptions: shortRead('contactOptions'),
-  contactHoursWait: shortRead('contactHoursWait'),
   // Added after the short reads became local: always local.
   surveySettleTime: localReads.surveySettleTime,
 };

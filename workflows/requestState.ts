@@ -1,4 +1,4 @@
-import { setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import {
   cancelRequestSignal,
   callOutcomeSignal,
@@ -17,16 +17,20 @@ import {
 } from './messages';
 import {
   ServiceCentreIdKey,
-  ServiceCustomerIdKey,
   ServiceReplyCategoryKey,
   ServiceRequestStageKey,
   ServiceTechnicianIdKey,
+  startingSearchAttributes,
 } from './searchAttributes';
+import type { Patches } from './patches';
 import type { Booking, Candidate, CloseReason, ReplyChannel, ServiceRequestInput, ServiceRequestState, Stage, SurveyChannel } from './types';
 
 // Duplicate deliveries are recognised by event id; the set is bounded so a noisy sender cannot grow
 // the workflow's memory without limit (older keys age out long after any provider retry).
 const MAX_REMEMBERED_EVENTS = 500;
+
+/** Every attribute of ours is a keyword (searchAttributes.ts); null removes it. */
+type AttributeChange = { key: typeof ServiceRequestStageKey; value: string | null };
 
 /**
  * Everything the workflow has learned so far, and the signals that feed it. It is the only writer
@@ -57,8 +61,13 @@ export class RequestState {
   /** Counts the visit changes (reschedule, reassignment): the completion wait restarts on a new one. */
   private visitChanges = 0;
   private etaAnnounced = false;
+  /** Requests started before grouping write every attribute change at once, in its own upsert. */
+  private readonly grouped: boolean;
+  /** Attribute changes not yet written (grouped requests): they go with the next stage change. */
+  private readonly pending = new Map<string, AttributeChange>();
 
-  constructor(input: ServiceRequestInput) {
+  constructor(input: ServiceRequestInput, patches: Patches) {
+    this.grouped = patches.groupedSearchAttributes;
     this.view = {
       requestId: input.requestId,
       stage: 'intake',
@@ -70,10 +79,8 @@ export class RequestState {
       reminderSent: false,
       incentivePoints: 0,
     };
-    upsertSearchAttributes([
-      { key: ServiceRequestStageKey, value: 'intake' },
-      { key: ServiceCustomerIdKey, value: input.customer.customerId },
-    ]);
+    // Passed with the start by the request's starter, these are not written again (grouped requests).
+    this.setAttributes(startingSearchAttributes(input.customer.customerId), 'now');
     this.listen();
   }
 
@@ -160,16 +167,21 @@ export class RequestState {
 
   // ---- what stages say happened ----
 
+  /** A stage change is written at once, with the attribute changes held since the last one. */
   enter(stage: Stage): void {
-    if (this.view.stage === stage) return;
+    if (this.view.stage === stage) {
+      if (this.grouped) this.writePending();
+      return;
+    }
     this.view.stage = stage;
     this.view.stageHistory.push({ stage, at: new Date().toISOString() });
-    upsertSearchAttributes([{ key: ServiceRequestStageKey, value: stage }]);
+    this.setAttributes([{ key: ServiceRequestStageKey, value: stage }], 'now');
   }
 
+  /** Learned at intake; written with the stage that follows at once (assigning_technician). */
   assignCentre(serviceCentreId: string): void {
     this.view.serviceCentreId = serviceCentreId;
-    upsertSearchAttributes([{ key: ServiceCentreIdKey, value: serviceCentreId }]);
+    this.setAttributes([{ key: ServiceCentreIdKey, value: serviceCentreId }], 'with next stage');
   }
 
   /** The candidates of this round are offered to the customer. */
@@ -203,6 +215,8 @@ export class RequestState {
     this.etaAnnounced = false;
     this.visitChanges++;
     if (byCustomer) this.view.reschedules = this.reschedules + 1;
+    // The stage stays awaiting_completion: a new technician is written now (the same one is not written again).
+    if (this.grouped) this.writePending();
   }
 
   markEtaAnnounced(): void {
@@ -214,7 +228,8 @@ export class RequestState {
     this.view.technicianId = technicianId;
     this.bookedSlotId = slotId;
     this.view.visit = visit;
-    upsertSearchAttributes([{ key: ServiceTechnicianIdKey, value: technicianId }]);
+    // Booked while assigning: written with awaiting_completion, after the dispatch and the visit notice.
+    this.setAttributes([{ key: ServiceTechnicianIdKey, value: technicianId }], 'with next stage');
   }
 
   /** The release of the current booking, if one came. */
@@ -232,7 +247,8 @@ export class RequestState {
     this.view.visit = undefined;
     this.view.progress = [];
     this.etaAnnounced = false;
-    upsertSearchAttributes([{ key: ServiceTechnicianIdKey, value: null }]);
+    // The request goes back to assigning_technician at once: written with that stage.
+    this.setAttributes([{ key: ServiceTechnicianIdKey, value: null }], 'with next stage');
   }
 
   /** Every candidate was taken before the booking: the choice no longer holds. */
@@ -289,7 +305,8 @@ export class RequestState {
 
   classify(category: NonNullable<ServiceRequestState['replyCategory']>): void {
     this.view.replyCategory = category;
-    upsertSearchAttributes([{ key: ServiceReplyCategoryKey, value: category }]);
+    // Settling ends with the close: the category is written with the closed stage.
+    this.setAttributes([{ key: ServiceReplyCategoryKey, value: category }], 'with next stage');
   }
 
   granted(points: number): void {
@@ -307,6 +324,30 @@ export class RequestState {
   /** Replies that came too late (or twice) and are not yet on record; taking them clears the list. */
   takeLateReplies(): SurveyReplyReceived[] {
     return this.lateReplies.splice(0);
+  }
+
+  /**
+   * What operators filter by in the Web UI (searchAttributes.ts). Every upsert is a history event
+   * and a visibility write on the server, so a request started with grouping writes an attribute
+   * only when its value changes, and the changes learned inside a stage (the centre, the
+   * technician, the reply category) together with the next stage change: one upsert per stage
+   * entered. Older requests write each change at once, as they were recorded.
+   */
+  private setAttributes(changes: AttributeChange[], when: 'now' | 'with next stage'): void {
+    if (!this.grouped) {
+      upsertSearchAttributes(changes);
+      return;
+    }
+    for (const change of changes) this.pending.set(change.key.name, change);
+    if (when === 'now') this.writePending();
+  }
+
+  /** One upsert with the held changes whose value differs from what the request carries now. */
+  private writePending(): void {
+    const current = workflowInfo().typedSearchAttributes;
+    const changed = [...this.pending.values()].filter((c) => (current.get(c.key) ?? null) !== c.value);
+    this.pending.clear();
+    if (changed.length > 0) upsertSearchAttributes(changed);
   }
 
   private firstTime(eventId: string): boolean {

@@ -1,6 +1,7 @@
-import { allHandlersFinished, condition, log, patched } from '@temporalio/workflow';
-import { acts } from './activityProxy';
+import { allHandlersFinished, condition, log } from '@temporalio/workflow';
+import { acts, patchedActs } from './activityProxy';
 import { FailureType } from './failures';
+import { Patches } from './patches';
 import { RequestState } from './requestState';
 import { assignTechnician } from './stages/assignTechnician';
 import { awaitCompletion } from './stages/awaitCompletion';
@@ -19,8 +20,10 @@ import type { CloseReason, ServiceRequestInput, ServiceRequestResult, SurveyRepl
  *   → 5 fallback survey by email or SMS → 6 wait for the reply (timeout) → 7 classify, store, reward
  */
 export async function serviceRequestWorkflow(input: ServiceRequestInput): Promise<ServiceRequestResult> {
-  const state = new RequestState(input);
-  const ctx: StageContext = { input, state };
+  // First, before anything is scheduled: which behaviour this request runs (patches.ts).
+  const patches = new Patches();
+  const state = new RequestState(input, patches);
+  const ctx: StageContext = { input, state, patches };
   const close = (closeReason: CloseReason) => closeRequest(ctx, closeReason);
   listenForUpdates(ctx);
 
@@ -43,18 +46,18 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
   }
 
   // Time to try the repair before being asked about it (requests started earlier asked at once)
-  if (patched('settle-before-survey')) await letRepairSettle(ctx);
+  if (patches.has('settle-before-survey')) await letRepairSettle(ctx);
 
   // 4. Phone attempt
-  const contact = await acts.contactOptions({ requestId: input.requestId });
+  const contact = await patchedActs(patches).contactOptions({ requestId: input.requestId });
   let reply: SurveyReply | undefined = await attemptPhoneSurvey(ctx, contact);
 
   if (!reply) {
     // 5. Fallback survey by email or SMS
-    const channels = surveyChannels(contact, input.policy.surveyChannelPolicy);
+    const channels = surveyChannels(contact, input.policy.surveyChannelPolicy, patches);
     // The window (and its reminder) runs from when the survey actually left, however long the send
     // was delayed (contact hours, a crashed worker). Requests started earlier counted from here.
-    const windowFromSend = patched('reply-window-from-send');
+    const windowFromSend = patches.has('reply-window-from-send');
     const plannedClose = Date.now() + input.policy.replyWindowMs;
     const sentOn = await sendFallbackSurvey(ctx, channels, windowFromSend ? { lengthMs: input.policy.replyWindowMs } : { closesAt: plannedClose });
     if (!sentOn) return close('no_contact_channel');

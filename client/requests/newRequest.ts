@@ -5,6 +5,7 @@ import type { Config } from '../../config';
 import { contactSchema, sealContact } from '../../domain/pii';
 import { toE164 } from '../../domain/phone';
 import { serviceRequestWorkflowId } from '../../workflows/messages';
+import { startingSearchAttributes } from '../../workflows/searchAttributes';
 import type { ServiceRequestInput } from '../../workflows/types';
 import { followUpPolicy } from '../policy';
 
@@ -78,6 +79,12 @@ export async function startServiceRequest(client: Client, config: Config, raw: u
     policy: followUpPolicy(config),
   };
   const workflowId = serviceRequestWorkflowId(requestId);
-  await client.workflow.start('serviceRequestWorkflow', { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId, args: [input] });
+  // The stage and customer go with the start: the workflow has nothing to write at intake.
+  await client.workflow.start('serviceRequestWorkflow', {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowId,
+    args: [input],
+    typedSearchAttributes: startingSearchAttributes(input.customer.customerId),
+  });
   return { requestId, workflowId, customerId: input.customer.customerId };
 }

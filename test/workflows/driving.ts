@@ -2,7 +2,7 @@ import type { WorkflowClient, WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { jobCompletedSignal, getStateQuery, technicianChosenSignal, technicianProgressSignal } from '../../workflows/messages';
-import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/searchAttributes';
+import { SEARCH_ATTRIBUTE_KEYS, startingSearchAttributes } from '../../workflows/searchAttributes';
 import { serviceRequestWorkflow } from '../../workflows/serviceRequest';
 import type { ServiceRequestInput, ServiceRequestState, Stage } from '../../workflows/types';
 import { workflowIdFor } from './requestFixtures';
@@ -40,8 +40,14 @@ async function startWithRetries<T>(start: () => Promise<T>, attempts = 3): Promi
   }
 }
 
+/** Starts the request as its client does (client/requests/newRequest.ts): stage and customer go with the start. */
 export function startRequest(client: { workflow: WorkflowClient }, taskQueue: string, input: ServiceRequestInput): Promise<RequestHandle> {
-  return client.workflow.start(serviceRequestWorkflow, { taskQueue, workflowId: workflowIdFor(input), args: [input] });
+  return client.workflow.start(serviceRequestWorkflow, {
+    taskQueue,
+    workflowId: workflowIdFor(input),
+    args: [input],
+    typedSearchAttributes: startingSearchAttributes(input.customer.customerId),
+  });
 }
 
 /** Waits on a condition (never a fixed sleep), polling every 50 ms. */

@@ -1,4 +1,4 @@
-import { condition, patched } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
 import { acts } from '../activityProxy';
 import { unlessNotSent, waitForContactHours, type StageContext } from './context';
 
@@ -10,10 +10,10 @@ import { unlessNotSent, waitForContactHours, type StageContext } from './context
  * (reschedule, reassignment) is dispatched to its technician, announced, and restarts the wait for the new visit's deadline.
  */
 export async function awaitCompletion(ctx: StageContext): Promise<'completed' | 'cancelled' | 'released'> {
-  const { input, state } = ctx;
+  const { input, state, patches } = ctx;
   state.enter('awaiting_completion');
   // Requests already waiting here before the ETA notice existed never send one.
-  const announceEta = patched('eta-notice');
+  const announceEta = patches.has('eta-notice');
   const settled = () => state.completion !== undefined || state.cancelled || state.bookingReleased !== undefined;
   const etaDue = () => announceEta && state.etaDue;
   let announcedVisit = state.visitChangeCount;
@@ -65,8 +65,8 @@ export async function awaitCompletion(ctx: StageContext): Promise<'completed' | 
  * The completion SLA runs from the end of the booked visit: a visit booked days ahead is not late
  * before it has happened. (Requests started before this rule counted from dispatch.)
  */
-function completionDeadlineMs({ input, state }: StageContext): number {
+function completionDeadlineMs({ input, state, patches }: StageContext): number {
   const visitEnd = state.visit ? Date.parse(state.visit.endsAt) : NaN;
-  if (!patched('sla-from-visit-end') || Number.isNaN(visitEnd)) return input.policy.completionSlaMs;
+  if (!patches.has('sla-from-visit-end') || Number.isNaN(visitEnd)) return input.policy.completionSlaMs;
   return Math.max(1, visitEnd + input.policy.completionSlaMs - Date.now());
 }

@@ -1,17 +1,20 @@
 import { ActivityFailure, ApplicationFailure, log, sleep } from '@temporalio/workflow';
-import { acts } from '../activityProxy';
+import { patchedActs } from '../activityProxy';
 import { FailureType } from '../failures';
+import type { Patches } from '../patches';
 import type { RequestState } from '../requestState';
 import type { ServiceRequestInput } from '../types';
 
 export interface StageContext {
   input: ServiceRequestInput;
   state: RequestState;
+  /** The behaviour the request was started with (patches.ts). */
+  patches: Patches;
 }
 
 /** No call or message outside the customer's allowed hours: sleep durably until they open. */
-export async function waitForContactHours({ input, state }: StageContext): Promise<void> {
-  const waitMs = await acts.contactHoursWait({ requestId: input.requestId });
+export async function waitForContactHours({ input, state, patches }: StageContext): Promise<void> {
+  const waitMs = await patchedActs(patches).contactHoursWait({ requestId: input.requestId });
   if (waitMs <= 0) return;
   const resumeStage = state.stage;
   state.enter('waiting_for_contact_hours');

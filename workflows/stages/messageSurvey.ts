@@ -1,5 +1,6 @@
-import { condition, patched } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
 import { acts } from '../activityProxy';
+import type { Patches } from '../patches';
 import type { ContactOptions, SurveyChannel, SurveyReply } from '../types';
 import { messageNotSent, now, unlessNotSent, waitForContactHours, type StageContext } from './context';
 
@@ -9,9 +10,9 @@ import { messageNotSent, now, unlessNotSent, waitForContactHours, type StageCont
  * policy (KR paragraphs 101-104). WhatsApp is offered only where contactOptions says it may be used
  * (never in requests started before it existed, whose contact options do not mention it).
  */
-export function surveyChannels(contact: ContactOptions, policy: SurveyChannel): SurveyChannel[] {
+export function surveyChannels(contact: ContactOptions, policy: SurveyChannel, patches: Patches): SurveyChannel[] {
   const usable: SurveyChannel[] = (['email', 'sms'] as const).filter((c) => contact[c]);
-  if (contact.whatsapp && patched('whatsapp-survey-channel')) usable.push('whatsapp');
+  if (contact.whatsapp && patches.has('whatsapp-survey-channel')) usable.push('whatsapp');
   const first = contact.preferred && usable.includes(contact.preferred) ? contact.preferred : policy;
   return [...usable].sort((a, b) => (a === first ? -1 : b === first ? 1 : 0));
 }

@@ -1,5 +1,5 @@
 import { ParentClosePolicy, startChild, uuid4, workflowInfo } from '@temporalio/workflow';
-import { acts } from '../activityProxy';
+import { acts, patchedActs } from '../activityProxy';
 import { serviceRequestWorkflowId } from '../messages';
 import type { ServiceRequestInput, SettledReply, SurveyReply } from '../types';
 import type { StageContext } from './context';
@@ -12,13 +12,13 @@ const DAY_MS = 86_400_000;
  * goes to the centre's agent.
  */
 export async function settleReply(ctx: StageContext, reply: SurveyReply): Promise<SettledReply> {
-  const { input, state } = ctx;
+  const { input, state, patches } = ctx;
   state.enter('settling_reply');
   state.settling(reply.channel);
   const { category } = await acts.classifyAndStoreReply({ requestId: input.requestId, reply });
   state.classify(category);
 
-  const pointsGranted = await acts.grantReplyIncentive({ requestId: input.requestId });
+  const pointsGranted = await patchedActs(patches).grantReplyIncentive({ requestId: input.requestId });
   state.granted(pointsGranted);
 
   let followUpRequestId: string | undefined;
