@@ -14,12 +14,12 @@ const { step, mark } = proxyActivities<CeilingActivities>({ startToCloseTimeout:
 export async function ceilingWorkflow(requestId: string): Promise<void> {
   const received = new Set<string>();
   setHandler(ceilingSignal, (name) => void received.add(name));
-  const stage = (value: string) => upsertSearchAttributes({ [STAGE]: [value] });
+  // As the product writes them: the stage and the customer come with the start (flowDriver), then
+  // one upsert per stage entered, carrying what was learned in the stage before it.
+  const stage = (value: string, learned: Record<string, string[]> = {}) => upsertSearchAttributes({ [STAGE]: [value], ...learned });
 
-  upsertSearchAttributes({ [STAGE]: ['intake'], ServiceCustomerId: [requestId] });
   await step('registerServiceRequest');
-  upsertSearchAttributes({ ServiceCentreId: ['bench-centre'] });
-  stage('assigning_technician');
+  stage('assigning_technician', { ServiceCentreId: ['bench-centre'] });
   await step('findTechnicianCandidates');
   stage('awaiting_customer_choice');
   await step('contactHoursWait');
@@ -27,11 +27,10 @@ export async function ceilingWorkflow(requestId: string): Promise<void> {
   await condition(() => received.has('chosen'), '4 hours');
   stage('assigning_technician');
   await step('reserveTechnicianSlot');
-  upsertSearchAttributes({ ServiceTechnicianId: ['bench-technician'] });
   await step('dispatchJob');
   await step('contactHoursWait');
   await mark(requestId, 'visit');
-  stage('awaiting_completion');
+  stage('awaiting_completion', { ServiceTechnicianId: ['bench-technician'] });
   await condition(() => received.has('completed'), '2 days');
   await step('recordJobCompleted');
   await step('contactOptions');
@@ -41,8 +40,7 @@ export async function ceilingWorkflow(requestId: string): Promise<void> {
   await condition(() => received.has('rated'), '15 minutes');
   stage('settling_reply');
   await step('classifyAndStoreReply');
-  upsertSearchAttributes({ ServiceReplyCategory: ['satisfied'] });
   await step('grantReplyIncentive');
   await mark(requestId, 'closed');
-  stage('closed');
+  stage('closed', { ServiceReplyCategory: ['satisfied'] });
 }

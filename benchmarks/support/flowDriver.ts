@@ -5,6 +5,7 @@ import { startServiceRequest } from '../../client/requests/newRequest';
 import { twilioSignatureFor } from '../../providers/twilioSignature';
 import { demoTechnicianToken } from '../../scripts/demo/demoData';
 import { getStateQuery, serviceRequestWorkflowId } from '../../workflows/messages';
+import { startingSearchAttributes } from '../../workflows/searchAttributes';
 import { ceilingSignal } from '../ceiling/workflow';
 import { CEILING_MARKS_TABLE } from '../ceiling/activities';
 import type { BenchStack } from './benchStack';
@@ -131,7 +132,8 @@ export async function runCeilingFlow(stack: BenchStack, taskQueue: string, count
   const startRequest = async (): Promise<Driven> => {
     const id = randomUUID();
     const workflowId = `bench-ceiling-${id}`;
-    await stack.plainTemporal.workflow.start('ceilingWorkflow', { taskQueue, workflowId, args: [id] });
+    // With the starting attributes, as the product's requests are started (client/requests/newRequest.ts).
+    await stack.plainTemporal.workflow.start('ceilingWorkflow', { taskQueue, workflowId, args: [id], typedSearchAttributes: startingSearchAttributes(id) });
     return { id, workflowId, startedAt: Date.now(), done: new Set() };
   };
   const signal = (workflowId: string, name: string) => () => stack.plainTemporal.workflow.getHandle(workflowId).signal(ceilingSignal, name);
