@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectTemporal } from '../../../client/temporal';
 import type { Config } from '../../../config';
-import { issueToken } from '../../../db/queries/accessTokens';
+import { hashToken, issueToken } from '../../../db/queries/accessTokens';
 import type { Pool } from '../../../db/pool';
 import { createAssignmentActivities } from '../../../activities/assignment';
 import { activityDeps, bookSlot, createRequest, slotsOf, technicianToken } from '../../activities/assignmentFixtures';
@@ -280,6 +280,22 @@ describe('providers answered while Temporal hangs; the workflow gets each event 
     }
     const { inboxId, signal } = await signalledOnceTemporalAnswers(req.requestId, 'survey-reply');
     expect(signal).toEqual({ signal: 'surveyReply', payload: { eventId: `twilio-voice-inbound:${callSid}:message`, channel: 'voice', inboxId, at: expect.any(String) } });
+  });
+
+  it('the choice page: the update is not accepted in time, the page says the choice is being booked, then the technicianChosen signal', async () => {
+    const net = await seedNetwork(pool, { technicians: 1, slotsPerTechnician: 1 });
+    const { requestId, customerId } = await createRequest(pool, net);
+    const [candidate] = await createAssignmentActivities(activityDeps(pool)).findTechnicianCandidates({ requestId });
+    const token = await issueToken(pool, 'choice', requestId, customerId, new Date(Date.now() + 3_600_000));
+    // A probe without an update handler: only the signal that follows the page can reach it.
+    await probe.probe(requestId);
+    gate.hold();
+    const res = await answeredInTime(() =>
+      app.inject({ method: 'POST', url: `/choose/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `technicianId=${candidate!.technicianId}` }),
+    );
+    expect(res.statusCode).toBe(202);
+    const { signal } = await signalledOnceTemporalAnswers(requestId, 'technician-chosen');
+    expect(signal).toEqual({ signal: 'technicianChosen', payload: { eventId: `choice:${hashToken(token)}`, technicianId: candidate!.technicianId } });
   });
 
   it('the web survey form: the customer is thanked once the answer is stored, then the survey-reply signal', async () => {
