@@ -53,9 +53,10 @@ export async function noteMachineVerdict(pool: Pool, callSid: string, answeredBy
  * Records a call's outcome once. The first decisive callback wins (a keypad answer, then the
  * call's end, arrive for one call); a call that ends without a key after a machine verdict is the
  * machine outcome. A key the customer pressed is their answer even after an earlier status, so it
- * is always stored. A provider retry of the same callback finds its inbox row again.
+ * is always stored. A provider retry of the same callback finds its inbox row again (`created`
+ * false: the first callback's delivery, or the relay, passes it on).
  */
-export async function recordCallOutcome(pool: Pool, event: CallOutcomeEvent): Promise<number | undefined> {
+export async function recordCallOutcome(pool: Pool, event: CallOutcomeEvent): Promise<{ id: number; created: boolean } | undefined> {
   const eventId = `${event.callSid}:${event.step}`;
   return inTransaction(pool, async (db) => {
     const call = await db.query<{ request_id: string; outcome: string | null; answered_by: string | null }>(
@@ -65,7 +66,7 @@ export async function recordCallOutcome(pool: Pool, event: CallOutcomeEvent): Pr
     const row = call.rows[0];
     if (!row) return undefined;
     const seen = await db.query<{ id: string }>(`SELECT id FROM inbox WHERE source = 'twilio-voice' AND event_id = $1`, [eventId]);
-    if (seen.rows[0]) return Number(seen.rows[0].id);
+    if (seen.rows[0]) return { id: Number(seen.rows[0].id), created: false };
     const keyed = event.step === 'gather';
     const decidedByKey = row.outcome === 'answered' || row.outcome === 'callback_requested';
     if (row.outcome !== null && !(keyed && !decidedByKey)) return undefined;
@@ -86,6 +87,6 @@ export async function recordCallOutcome(pool: Pool, event: CallOutcomeEvent): Pr
         raw: event.raw,
       },
     });
-    return accepted.id;
+    return { id: accepted.id, created: accepted.created };
   });
 }

@@ -26,15 +26,20 @@ export async function noteDeliveryError(pool: Pool, providerMessageId: string, e
   await pool.query(`UPDATE outbox SET error = $2 WHERE provider_message_id = $1`, [providerMessageId, error]);
 }
 
-/** What the web survey form shows: the customer's language, the centre and the product. */
-export async function surveyFormContext(pool: Pool, requestId: string): Promise<{ language: 'ko' | 'en'; centre: string; product: string }> {
+/** What the web survey form shows: the customer's language, the centre and the product; closed: the answer comes late. */
+export async function surveyFormContext(pool: Pool, requestId: string): Promise<{ language: 'ko' | 'en'; centre: string; product: string; closed: boolean }> {
   const { rows } = await pool.query(
-    `SELECT c.language, sc.name AS centre, pf.name AS field, r.product_model
+    `SELECT c.language, sc.name AS centre, pf.name AS field, r.product_model, r.status
        FROM service_requests r JOIN customers c ON c.id = r.customer_id
        JOIN service_centres sc ON sc.id = r.service_centre_id JOIN product_fields pf ON pf.code = r.product_field
       WHERE r.id = $1`,
     [requestId],
   );
   const r = rows[0];
-  return { language: r?.language ?? 'ko', centre: r?.centre ?? '', product: r?.product_model ? `${r.field} (${r.product_model})` : (r?.field ?? '') };
+  return {
+    language: r?.language ?? 'ko',
+    centre: r?.centre ?? '',
+    product: r?.product_model ? `${r.field} (${r.product_model})` : (r?.field ?? ''),
+    closed: r?.status === 'closed',
+  };
 }

@@ -444,11 +444,10 @@ describe.each(stacks)('service request end to end (real activities, PostgreSQL, 
       attachments: '0',
       charsets: JSON.stringify({ to: 'UTF-8', subject: 'UTF-8', text: 'UTF-8', from: 'UTF-8' }),
     };
+    // SendGrid is answered once the reply is stored; the workflow is signalled after the answer.
     const replied = await postInboundEmail(fields);
-    expect(replied.status).toBe(200);
-    expect(JSON.parse(replied.text)).toMatchObject({ status: 'delivered' });
-    // SendGrid retrying the same message: same inbox row, no second reply, no second grant.
-    expect((await postInboundEmail(fields)).status).toBe(200);
+    expect(replied.status).toBe(202);
+    expect(JSON.parse(replied.text)).toMatchObject({ status: 'stored' });
 
     // 7. Classified, stored, rewarded, closed.
     const result = await handle.result();
@@ -459,7 +458,10 @@ describe.each(stacks)('service request end to end (real activities, PostgreSQL, 
     expect(replies.rows[0]).toMatchObject({ channel: 'email', rating: 5, text: ownWords, category: 'delighted', late: false });
     const items = await pool.query('SELECT item, rating FROM survey_reply_items WHERE reply_id = $1', [replies.rows[0].id]);
     expect(items.rows).toEqual([{ item: 'overall', rating: 5 }]);
-    const inbox = await pool.query('SELECT source, status FROM inbox WHERE request_id = $1 ORDER BY id', [requestId]);
+    const inbox = await waitFor('every inbox row to be passed on', async () => {
+      const found = await pool.query('SELECT source, status FROM inbox WHERE request_id = $1 ORDER BY id', [requestId]);
+      return found.rows.every((r) => r.status !== 'pending') ? found : undefined;
+    });
     // Every inbound event went through the inbox: the choice, the four technician reports, the call, the email.
     expect(inbox.rows).toEqual([
       { source: 'choice', status: 'delivered' },
@@ -467,6 +469,12 @@ describe.each(stacks)('service request end to end (real activities, PostgreSQL, 
       { source: 'twilio-voice', status: 'delivered' },
       { source: 'sendgrid-inbound', status: 'delivered' },
     ]);
+    // SendGrid retrying the same message: told it was delivered; same inbox row, no second reply, no second grant.
+    const emailRetried = await postInboundEmail(fields);
+    expect(emailRetried.status).toBe(200);
+    expect(JSON.parse(emailRetried.text)).toMatchObject({ status: 'delivered' });
+    expect((await pool.query('SELECT 1 FROM inbox WHERE request_id = $1', [requestId])).rowCount).toBe(inbox.rowCount);
+    expect((await pool.query('SELECT 1 FROM survey_replies WHERE request_id = $1', [requestId])).rowCount).toBe(1);
     expect(await grants(requestId)).toEqual([{ customer_id: customerId, points: 500 }]);
     expect(await requestRow(requestId)).toMatchObject({ status: 'closed', close_reason: 'answered', completion_result: 'resolved', revisit_of: null });
     expect(await bookings(requestId)).toEqual([{ technician_id: technicianId, status: 'completed' }]);

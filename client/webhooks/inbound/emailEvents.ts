@@ -1,7 +1,7 @@
 import { withdrawConsent } from '../../../db/queries/consent';
 import { acceptInbound } from '../../../db/queries/inbox';
 import { requestCustomer } from '../../../db/queries/surveyMessages';
-import { deliverInbound, type DeliveryDeps } from '../inbox/deliver';
+import { deliverAfterAnswer, type DeliveryDeps } from '../inbox/deliver';
 import { trimRaw } from '../parsing/rawPayload';
 
 export interface SendGridEvent {
@@ -22,7 +22,8 @@ const ACTED_ON = ['bounce', 'dropped', 'spamreport', 'unsubscribe', 'group_unsub
 /**
  * One Event Webhook event: a bounce or drop of the survey email moves the survey to the other
  * channel; a spam report, unsubscribe or hard bounce withdraws email consent. Other events
- * (processed, delivered, open, click) change nothing. True when the event changed something.
+ * (processed, delivered, open, click) change nothing. True when the event changed something. The
+ * delivery-failed row is stored before SendGrid is answered and signalled after the answer.
  */
 export async function acceptEmailEvent(deps: DeliveryDeps, e: SendGridEvent): Promise<boolean> {
   // A signed batch may still hold entries that are not objects (null, a number): nothing to act on.
@@ -46,7 +47,8 @@ export async function acceptEmailEvent(deps: DeliveryDeps, e: SendGridEvent): Pr
       kind: 'delivery-failed',
       payload: { channel: 'email', reason: `email ${kind}: ${reason}`.slice(0, 300), raw: trimRaw(e as Record<string, unknown>, 500) },
     });
-    await deliverInbound(deps, accepted.id);
+    // Signalled after SendGrid has its answer; a repeat of a stored event adds nothing.
+    if (accepted.created && accepted.status === 'pending') deliverAfterAnswer(deps, accepted.id);
   }
   return true;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { findToken } from '../../../db/queries/accessTokens';
 import { acceptInbound, type InboxStatus } from '../../../db/queries/inbox';
 import { visibleEmailText } from '../../../domain/classification/emailBody';
-import { deliverInbound, type DeliveryDeps } from '../inbox/deliver';
+import { deliverAfterAnswer, type DeliveryDeps } from '../inbox/deliver';
 import { htmlToText, messageIdIn, replyTokenIn } from '../parsing/emailReply';
 import type { InboundParseBody } from '../parsing/inboundParse';
 import { trimRaw } from '../parsing/rawPayload';
@@ -11,7 +11,8 @@ import { emailAnswerOf } from '../parsing/replyRating';
 /**
  * An email reply as SendGrid delivered it, stored whatever it holds: the reply-to address
  * `reply+<token>@…` names the request; without a known token the reply is kept unmatched for a
- * person to read; without a text or html part it is kept all the same. Then signalled.
+ * person to read; without a text or html part it is kept all the same. SendGrid is answered once
+ * the row is stored; the signal goes after the answer (a repeat of a stored email adds nothing).
  */
 export async function acceptEmailReply(deps: DeliveryDeps & { inboundEmailDomain?: string }, body: InboundParseBody): Promise<{ inboxId: number; status: InboxStatus }> {
   const { fields } = body;
@@ -47,6 +48,6 @@ export async function acceptEmailReply(deps: DeliveryDeps & { inboundEmailDomain
       ...(token && !record ? { unknownReplyToken: true } : {}),
     },
   });
-  const status = await deliverInbound(deps, accepted.id);
-  return { inboxId: accepted.id, status };
+  if (accepted.created && accepted.status === 'pending') deliverAfterAnswer(deps, accepted.id);
+  return { inboxId: accepted.id, status: accepted.status };
 }

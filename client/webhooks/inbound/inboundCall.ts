@@ -9,7 +9,7 @@ import { render, type Language } from '../../../domain/messageTemplates';
 import { toE164 } from '../../../domain/phone';
 import { twilioCallbackUrl } from '../../../providers/twilioCallbackUrl';
 import { inboundGatherTwiml, recordMessageTwiml, sayAndHangUpTwiml } from '../../../providers/twilioTwiml';
-import { deliverInbound, type DeliveryDeps } from '../inbox/deliver';
+import { deliverAfterAnswer, type DeliveryDeps } from '../inbox/deliver';
 
 /** The customer's call to the centre's number (KR claim 18; US 31: the reply number is the centre's ARS line). */
 export const INBOUND_CALL_PATH = '/webhooks/twilio/voice/incoming';
@@ -78,8 +78,8 @@ export async function answerMenu(deps: InboundCallDeps, step: CallStep, requestI
   const { language } = about;
   if (/^[1-5]$/.test(key)) {
     const accepted = await acceptInbound(deps.pool, { source: SOURCE, eventId: `${step.callSid}:rating`, requestId, kind: 'survey-reply', payload: { rating: Number(key), raw: step.raw } });
-    const status = await deliverInbound(deps, accepted.id);
-    deps.log.info({ inboxId: accepted.id, status }, 'inbound call: keypad rating received');
+    if (accepted.created && accepted.status === 'pending') deliverAfterAnswer(deps, accepted.id);
+    deps.log.info({ inboxId: accepted.id, status: accepted.status }, 'inbound call: keypad rating received');
     return recordMessage(deps, about, render(language, 'ivrInboundRecordAfterRating', {}), accepted.id);
   }
   if (key === '8') {
@@ -121,8 +121,8 @@ export async function acceptRecording(deps: InboundCallDeps, step: CallStep, req
     return thanks;
   }
   const accepted = await acceptInbound(deps.pool, { source: SOURCE, eventId: `${step.callSid}:message`, requestId, kind: 'survey-reply', payload: { recording, raw: step.raw } });
-  const status = await deliverInbound(deps, accepted.id);
-  deps.log.info({ inboxId: accepted.id, status }, 'inbound call: spoken message received');
+  if (accepted.created && accepted.status === 'pending') deliverAfterAnswer(deps, accepted.id);
+  deps.log.info({ inboxId: accepted.id, status: accepted.status }, 'inbound call: spoken message received');
   return thanks;
 }
 

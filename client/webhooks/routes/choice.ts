@@ -1,11 +1,11 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { findToken, hashToken, issueToken, type TokenRecord } from '../../../db/queries/accessTokens';
-import { settleInboxRow } from '../../../db/queries/inbox';
+import { loadInboxRow, settleInboxRow, type InboxStatus } from '../../../db/queries/inbox';
 import { REQUEST_PAGE_LINK_TTL_MS, technicianName } from '../../../db/queries/requestPage';
 import { chooseTechnician } from '../../requests/signalRequest';
 import { loadChoiceView, recordChoice, recordedChoice, releaseChoiceToken, type ChoiceView } from '../../../db/queries/choiceOffers';
-import { deliverInbound } from '../inbox/deliver';
+import { deliverAfterAnswer, deliverInbound } from '../inbox/deliver';
 import type { WebhookDeps } from '../server';
 import { choiceAnswer, choiceForm, choiceMessage, visitTime } from '../pages/choicePage';
 import { emailAsk } from './choiceEmail';
@@ -59,7 +59,7 @@ export const choiceRoutes =
       // does not answer, the recorded choice goes on as a signal through the inbox (relay).
       const outcome = await chooseTechnician(deps.temporal, record.requestId, { technicianId: chosen.technicianId }, { updateId: `choice:${tokenHash}`, deadlineMs: ANSWER_DEADLINE_MS, acceptDeadlineMs: ACCEPT_DEADLINE_MS });
       if (outcome.status === 'closed' || outcome.status === 'unavailable') {
-        const status = await deliverInbound(deps, recorded.inboxId);
+        const status = await passOnRecordedChoice(deps, recorded.inboxId, outcome.status);
         if (status === 'late') {
           // No workflow is waiting for this request: nothing was chosen, and the link is given back.
           await releaseChoiceToken(deps.pool, tokenHash);
@@ -90,6 +90,20 @@ export const choiceRoutes =
       return html(reply, 200, message);
     });
   };
+
+/**
+ * The recorded choice goes on as the technicianChosen signal. Temporal said the workflow is gone:
+ * delivered now, which finds the request closed. Temporal did not answer: the customer is not kept
+ * waiting on it a second time; the signal goes after the page is sent (the relay if it fails),
+ * unless the request is closed already, which the database says without Temporal.
+ */
+async function passOnRecordedChoice(deps: WebhookDeps, inboxId: number, temporal: 'closed' | 'unavailable'): Promise<InboxStatus> {
+  if (temporal === 'closed') return deliverInbound(deps, inboxId);
+  const row = await loadInboxRow(deps.pool, inboxId);
+  if (!row || row.status !== 'pending' || row.requestStatus === 'closed') return deliverInbound(deps, inboxId, row);
+  deliverAfterAnswer(deps, inboxId, row);
+  return 'pending';
+}
 
 /** The answer links the customer's request page (a fresh request-page token), relative to /choose/<token>. */
 async function requestLink(deps: WebhookDeps, record: TokenRecord): Promise<string> {

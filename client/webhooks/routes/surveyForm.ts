@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { findToken, recordFormAnswer } from '../../../db/queries/accessTokens';
 import { surveyFormContext } from '../../../db/queries/surveyMessages';
-import { deliverInbound } from '../inbox/deliver';
+import { deliverAfterAnswer } from '../inbox/deliver';
 import { messagePage, pageLanguage, text, type PageLanguage } from '../pages/html';
 import { MAX_COMMENT, SURVEY_ITEMS, surveyFormPage, type SurveyItem } from '../pages/surveyPage';
 import type { WebhookDeps } from '../server';
@@ -20,11 +20,14 @@ interface SurveyContext {
   language: PageLanguage;
   centre: string;
   product: string;
+  /** The request is closed: the answer is kept as a late reply. */
+  closed: boolean;
 }
 
 /**
  * The web survey form behind a single-use token that expires with the reply window. The answer
- * is stored in the inbox in the same transaction that uses up the token, then signalled.
+ * is stored in the inbox in the same transaction that uses up the token; the customer is thanked
+ * then, and the answer signalled after the page is sent (the relay passes on what Temporal did not take).
  */
 export const surveyFormRoutes =
   (deps: WebhookDeps): FastifyPluginAsync =>
@@ -71,11 +74,11 @@ export const surveyFormRoutes =
 
       const inboxId = await recordFormAnswer(pool, token, found.record.requestId, { ...(comment ? { text: comment } : {}), rating: answer.overall, items });
       if (inboxId === undefined) return reply.code(409).type('text/html; charset=utf-8').send(messagePage(language, 'usedTitle', text(language, 'used')));
-      const status = await deliverInbound(deps, inboxId);
-      req.log.info({ inboxId, status }, 'web form answer received');
+      deliverAfterAnswer(deps, inboxId);
+      req.log.info({ inboxId, late: found.ctx.closed }, 'web form answer received');
       return reply
-        .code(status === 'pending' ? 202 : 200)
+        .code(200)
         .type('text/html; charset=utf-8')
-        .send(messagePage(language, 'thanksTitle', text(language, status === 'late' ? 'thanksLate' : 'thanks')));
+        .send(messagePage(language, 'thanksTitle', text(language, found.ctx.closed ? 'thanksLate' : 'thanks')));
     });
   };

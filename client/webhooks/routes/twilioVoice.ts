@@ -4,7 +4,7 @@ import { sayAndHangUpTwiml, surveyCallTwiml } from '../../../providers/twilioTwi
 import type { CallOutcome } from '../../../workflows/types';
 import { noteMachineVerdict, recordCallOutcome, surveyCall } from '../../../db/queries/callAttempts';
 import { twilioCallbackUrl } from '../../../providers/twilioCallbackUrl';
-import { deliverInbound } from '../inbox/deliver';
+import { deliverAfterAnswer } from '../inbox/deliver';
 import { trimRaw } from '../parsing/rawPayload';
 import type { WebhookDeps } from '../server';
 import { param, queryParam, requireTwilioSignature } from './twilioAuth';
@@ -20,7 +20,8 @@ const FINAL_STATUS: Record<string, CallOutcome> = {
 
 /**
  * The survey call's callbacks: the pressed key (1-5 rating, 0 call back) and the call's status,
- * including the answering-machine verdict. Each becomes the call-outcome signal, once.
+ * including the answering-machine verdict. Each becomes the call-outcome signal, once: stored
+ * first, Twilio answered, then signalled (a retry of a stored callback adds nothing).
  */
 export const twilioVoiceRoutes =
   (deps: WebhookDeps): FastifyPluginAsync =>
@@ -49,8 +50,8 @@ export const twilioVoiceRoutes =
         });
       }
       const callback = digit === '0';
-      const id = await recordCallOutcome(pool, { callSid, step: 'gather', outcome: callback ? 'callback_requested' : 'answered', rating: callback ? undefined : Number(digit), raw });
-      if (id !== undefined) await deliverInbound(deps, id);
+      const recorded = await recordCallOutcome(pool, { callSid, step: 'gather', outcome: callback ? 'callback_requested' : 'answered', rating: callback ? undefined : Number(digit), raw });
+      if (recorded?.created) deliverAfterAnswer(deps, recorded.id);
       return sayAndHangUpTwiml(call.language, render(call.language, callback ? 'ivrCallback' : 'ivrThanks', {}));
     });
 
@@ -70,8 +71,8 @@ export const twilioVoiceRoutes =
       const outcome = machine ? 'machine' : ended;
       if (outcome) {
         const raw = trimRaw(req.body as Record<string, unknown>);
-        const id = await recordCallOutcome(pool, { callSid, step: 'status', outcome, raw });
-        if (id !== undefined) await deliverInbound(deps, id);
+        const recorded = await recordCallOutcome(pool, { callSid, step: 'status', outcome, raw });
+        if (recorded?.created) deliverAfterAnswer(deps, recorded.id);
       }
       return reply.code(204).send();
     });

@@ -1,27 +1,30 @@
-import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { issueToken } from '../../../db/queries/accessTokens';
 import type { Pool } from '../../../db/pool';
 import { testPool } from '../../support/db';
-import { buildTestServer, INBOUND_DOMAIN, INBOUND_SECRET, inboxRows, seedRequest, startProbeWorker, type ProbeWorker } from './webhookApp';
-
-/** A multipart body laid out like SendGrid Inbound Parse (parsed mode): one part per field, plus files. */
-function inboundParseBody(fields: Record<string, string>, files: { name: string; filename: string; type: string; content: string }[] = []) {
-  const boundary = `xYzZY${randomBytes(8).toString('hex')}`;
-  const parts = Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
-  for (const f of files) parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="${f.name}"; filename="${f.filename}"\r\nContent-Type: ${f.type}\r\n\r\n${f.content}\r\n`);
-  return { payload: Buffer.from(`${parts.join('')}--${boundary}--\r\n`, 'utf8'), contentType: `multipart/form-data; boundary=${boundary}` };
-}
+import {
+  buildTestServer,
+  INBOUND_DOMAIN,
+  INBOUND_SECRET,
+  inboundParseBody,
+  inboxRows,
+  seedRequest,
+  sendgridEvent,
+  sendgridEventKeys,
+  settledInboxRows,
+  signedSendGridEvents,
+  startProbeWorker,
+  type ProbeWorker,
+} from './webhookApp';
 
 describe('SendGrid webhooks', () => {
   let pool: Pool;
   let probe: ProbeWorker;
   let app: FastifyInstance;
-  const keys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  // As the Mail Settings page shows it: base64 DER, no PEM armour.
-  const publicKey = keys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+  const { privateKey, publicKey } = sendgridEventKeys();
 
   beforeAll(async () => {
     pool = testPool();
@@ -64,13 +67,17 @@ describe('SendGrid webhooks', () => {
     const text = '5 - 기사님이 정말 친절하셨어요.\n\nSent from my iPhone\n\n2026년 11월 3일 (화) 오후 2:10, Gangnam Service <service@centre.example>님이 작성:\n> 수리는 어떠셨나요?\n> 1-5점으로 답해 주세요';
     const body = inboundParseBody(parseFields(s.address, text), [{ name: 'attachment1', filename: 'photo.jpg', type: 'image/jpeg', content: 'JPEGDATA' }]);
     const res = await postInbound(INBOUND_SECRET, body);
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ status: 'delivered' });
-    expect((await postInbound(INBOUND_SECRET, body)).statusCode).toBe(200); // SendGrid retrying
+    // Answered once stored; the signal goes after the answer.
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ status: 'stored' });
 
-    const rows = await inboxRows(pool, s.requestId);
-    expect(rows).toHaveLength(1);
+    const rows = await settledInboxRows(pool, s.requestId);
+    expect(rows).toMatchObject([{ status: 'delivered' }]);
     expect(rows[0]!.payload).toMatchObject({ text: '5 - 기사님이 정말 친절하셨어요.', rating: 5, raw: { subject: 'Re: How was your repair?', attachmentFiles: 1 } });
+    const retried = await postInbound(INBOUND_SECRET, body); // SendGrid retrying
+    expect(retried.statusCode).toBe(200);
+    expect(retried.json()).toMatchObject({ status: 'delivered', inboxId: Number(rows[0]!.id) });
+    expect(await inboxRows(pool, s.requestId)).toHaveLength(1);
     const signals = await probe.waitForSignals(s.requestId, 1);
     expect(signals).toEqual([{ signal: 'surveyReply', payload: { eventId: expect.stringMatching(/^sendgrid-inbound:</), channel: 'email', inboxId: Number(rows[0]!.id), rating: 5, at: expect.any(String) } }]);
   });
@@ -104,7 +111,7 @@ describe('SendGrid webhooks', () => {
     await probe.probe(s.requestId);
     const photo = 'J'.repeat(3 * 1024 * 1024);
     const res = await postInbound(INBOUND_SECRET, inboundParseBody(parseFields(s.address, '4 see the photo'), [{ name: 'attachment1', filename: 'fridge.jpg', type: 'image/jpeg', content: photo }]));
-    expect(res.statusCode).toBe(200);
+    expect(res.statusCode).toBe(202);
     const [row] = await inboxRows(pool, s.requestId);
     expect(row!.payload).toMatchObject({ text: '4 see the photo', rating: 4, attachments: [{ field: 'attachment1', filename: 'fridge.jpg', type: 'image/jpeg', truncated: true }] });
     expect(await probe.waitForSignals(s.requestId, 1)).toHaveLength(1);
@@ -114,7 +121,7 @@ describe('SendGrid webhooks', () => {
     const s = await emailSurvey();
     await probe.probe(s.requestId);
     const res = await postInbound(INBOUND_SECRET, inboundParseBody(parseFields(s.address, `3 ${'x'.repeat(80 * 1024)}`)));
-    expect(res.statusCode).toBe(200);
+    expect(res.statusCode).toBe(202);
     const [row] = await inboxRows(pool, s.requestId);
     expect(row!.payload).toMatchObject({ rating: 3, truncatedFields: ['text'] });
 
@@ -123,29 +130,25 @@ describe('SendGrid webhooks', () => {
     const fields: Record<string, string> = parseFields(bare.address, 'unused');
     delete fields.text;
     const noText = await postInbound(INBOUND_SECRET, inboundParseBody(fields));
-    expect(noText.statusCode).toBe(200);
-    expect(await inboxRows(pool, bare.requestId)).toMatchObject([{ kind: 'survey-reply', status: 'delivered' }]);
+    expect(noText.statusCode).toBe(202);
+    expect(await settledInboxRows(pool, bare.requestId)).toMatchObject([{ kind: 'survey-reply', status: 'delivered' }]);
   });
 
-  it('keeps a reply to a closed request as late, with a note', async () => {
+  it('keeps a reply to a closed request as late; a repeat of it is answered with a note', async () => {
     const s = await emailSurvey({ closed: true });
-    const res = await postInbound(INBOUND_SECRET, inboundParseBody(parseFields(s.address, '3 okay')));
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ status: 'late', note: expect.stringContaining('closed') });
+    const body = inboundParseBody(parseFields(s.address, '3 okay'));
+    expect((await postInbound(INBOUND_SECRET, body)).statusCode).toBe(202);
+    expect(await settledInboxRows(pool, s.requestId)).toMatchObject([{ status: 'late' }]);
     const stored = await pool.query('SELECT channel, rating, late FROM survey_replies WHERE request_id = $1', [s.requestId]);
     expect(stored.rows).toEqual([{ channel: 'email', rating: 3, late: true }]);
+    const repeated = await postInbound(INBOUND_SECRET, body);
+    expect(repeated.statusCode).toBe(200);
+    expect(repeated.json()).toMatchObject({ status: 'late', note: expect.stringContaining('closed') });
   });
 
   describe('Event Webhook', () => {
-    const signed = (events: unknown[], key = keys.privateKey, at = Date.now()) => {
-      const payload = JSON.stringify(events);
-      const timestamp = String(Math.floor(at / 1000));
-      const signature = sign('sha256', Buffer.from(timestamp + payload), key).toString('base64');
-      return { payload, headers: { 'content-type': 'application/json', 'x-twilio-email-event-webhook-signature': signature, 'x-twilio-email-event-webhook-timestamp': timestamp } };
-    };
-    const event = (requestId: string, fields: Record<string, unknown>) => ({
-      email: 'minji@mail.example.test', timestamp: Math.floor(Date.now() / 1000), 'smtp-id': '<x@sendgrid>', sg_event_id: randomBytes(12).toString('base64url'), sg_message_id: 'sg-msg-0001.filter', requestId, purpose: 'survey', ...fields,
-    });
+    const signed = (events: unknown[], key = privateKey, at = Date.now()) => signedSendGridEvents(events, key, at);
+    const event = sendgridEvent;
 
     it('a bounced survey email withdraws email consent and becomes the delivery-failed signal, once', async () => {
       const s = await emailSurvey();
@@ -156,6 +159,7 @@ describe('SendGrid webhooks', () => {
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({ received: 3, acted: 1 });
       expect((await app.inject({ method: 'POST', url: '/webhooks/sendgrid/events', headers: body.headers, payload: body.payload })).statusCode).toBe(200);
+      expect(await settledInboxRows(pool, s.requestId)).toMatchObject([{ kind: 'delivery-failed', status: 'delivered' }]);
       const signals = await probe.waitForSignals(s.requestId, 1);
       expect(signals).toEqual([{ signal: 'surveyDeliveryFailed', payload: { eventId: `sendgrid-event:${bounce.sg_event_id}`, channel: 'email', reason: 'email bounce: 550 5.1.1 user unknown' } }]);
       const optOut = await pool.query(`SELECT channel FROM contact_opt_outs WHERE customer_id = $1`, [s.customerId]);
@@ -178,7 +182,7 @@ describe('SendGrid webhooks', () => {
       const body = signed(events);
       const unsigned = await app.inject({ method: 'POST', url: '/webhooks/sendgrid/events', headers: { 'content-type': 'application/json' }, payload: body.payload });
       expect(unsigned.statusCode).toBe(401);
-      const otherKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
+      const otherKey = sendgridEventKeys().privateKey;
       const wrong = signed(events, otherKey);
       expect((await app.inject({ method: 'POST', url: '/webhooks/sendgrid/events', headers: wrong.headers, payload: wrong.payload })).statusCode).toBe(403);
       const tampered = await app.inject({ method: 'POST', url: '/webhooks/sendgrid/events', headers: body.headers, payload: body.payload.replace('dropped', 'bounce') });
@@ -190,12 +194,12 @@ describe('SendGrid webhooks', () => {
     it('refuses a correctly signed batch whose timestamp is older than the tolerance (a replay), and changes nothing', async () => {
       const s = await emailSurvey();
       const events = [event(s.requestId, { event: 'dropped', reason: 'Bounced Address' })];
-      const replayed = signed(events, keys.privateKey, Date.now() - 11 * 60_000);
+      const replayed = signed(events, privateKey, Date.now() - 11 * 60_000);
       const res = await app.inject({ method: 'POST', url: '/webhooks/sendgrid/events', headers: replayed.headers, payload: replayed.payload });
       expect(res.statusCode).toBe(403);
       expect(res.json().error).toBe('event webhook timestamp is more than 600 s away from now');
       expect((await pool.query(`SELECT 1 FROM contact_opt_outs WHERE customer_id = $1`, [s.customerId])).rowCount).toBe(0);
-      const recent = signed(events, keys.privateKey, Date.now() - 60_000);
+      const recent = signed(events, privateKey, Date.now() - 60_000);
       expect((await app.inject({ method: 'POST', url: '/webhooks/sendgrid/events', headers: recent.headers, payload: recent.payload })).statusCode).toBe(200);
     });
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { issueToken } from '../../../db/queries/accessTokens';
 import type { Pool } from '../../../db/pool';
 import { testPool } from '../../support/db';
-import { buildTestServer, inboxRows, seedRequest, startProbeWorker, type ProbeWorker } from './webhookApp';
+import { buildTestServer, inboxRows, seedRequest, settledInboxRows, startProbeWorker, type ProbeWorker } from './webhookApp';
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true };
 
@@ -66,7 +66,8 @@ describe('web survey form in headless Chromium', () => {
     expect(answer?.status()).toBe(200);
     await expect(page.locator('h1').textContent()).resolves.toBe(thanks);
 
-    const rows = await inboxRows(pool, s.requestId);
+    // Thanked once stored; the answer is passed on to the workflow after the page is sent.
+    const rows = await settledInboxRows(pool, s.requestId);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ source: 'web-form', status: 'delivered', payload: { text: comment, rating: 4, items: { kindness: 5, punctuality: 4, fixed: 5, overall: 4 } } });
     const signals = await probe.waitForSignals(s.requestId, 1);
@@ -108,6 +109,7 @@ describe('web survey form in headless Chromium', () => {
     const res = await page.request.post(closed.url, { form: { lang: 'en', overall: '2' } });
     expect(res.status()).toBe(200);
     expect(await res.text()).toContain('already closed');
+    expect(await settledInboxRows(pool, closed.requestId)).toMatchObject([{ status: 'late' }]);
     expect((await pool.query('SELECT late, rating FROM survey_replies WHERE request_id = $1', [closed.requestId])).rows).toEqual([{ late: true, rating: 2 }]);
     await page.close();
   });

@@ -5,7 +5,7 @@ import { render } from '../../../domain/messageTemplates';
 import type { Pool } from '../../../db/pool';
 import { TWILIO_CONNECTION_OVERRIDES, twilioCallbackUrl } from '../../../providers/twilioCallbackUrl';
 import { twilioSignatureFor } from '../../../providers/twilioSignature';
-import { inboxRows, postTwilio, PUBLIC_BASE_URL, seedRequest, TWILIO_TOKEN, type ProbeWorker, probedWebhookApp } from './webhookApp';
+import { inboxRows, postTwilio, PUBLIC_BASE_URL, seedRequest, settledInboxRows, TWILIO_TOKEN, type ProbeWorker, probedWebhookApp } from './webhookApp';
 
 describe('Twilio voice webhooks', () => {
   let pool: Pool;
@@ -33,6 +33,8 @@ describe('Twilio voice webhooks', () => {
     const done = await postTwilio(app, '/webhooks/twilio/voice/status', callParams(call.callSid, { CallStatus: 'completed', CallDuration: '31' }));
     expect(done.statusCode).toBe(204);
 
+    // Signalled after the answer: once the row is passed on, the workflow has exactly one outcome.
+    expect(await settledInboxRows(pool, call.requestId)).toMatchObject([{ kind: 'call-outcome', status: 'delivered' }]);
     const signals = await probe.waitForSignals(call.requestId, 1);
     expect(signals).toEqual([{ signal: 'callOutcome', payload: { eventId: `twilio-voice:${call.callSid}:gather`, callSid: call.callSid, outcome: 'answered', rating: 5, at: expect.any(String) } }]);
     const { rows } = await pool.query('SELECT outcome, rating FROM call_attempts WHERE call_sid = $1', [call.callSid]);
@@ -122,6 +124,7 @@ describe('Twilio voice webhooks', () => {
     expect(gather.body).toContain(render('en', 'ivrThanks', {}));
     // The call's end afterwards does not undo the answer.
     await postTwilio(app, '/webhooks/twilio/voice/status', callParams(call.callSid, { CallStatus: 'completed' }));
+    expect(await settledInboxRows(pool, call.requestId)).toMatchObject([{ kind: 'call-outcome', status: 'delivered' }]);
     const signals = await probe.waitForSignals(call.requestId, 1);
     expect(signals).toEqual([{ signal: 'callOutcome', payload: { eventId: `twilio-voice:${call.callSid}:gather`, callSid: call.callSid, outcome: 'answered', rating: 4, at: expect.any(String) } }]);
     expect((await pool.query('SELECT outcome, rating, answered_by FROM call_attempts WHERE call_sid = $1', [call.callSid])).rows).toEqual([{ outcome: 'answered', rating: 4, answered_by: 'machine_start' }]);

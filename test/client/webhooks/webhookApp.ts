@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
 import net from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
@@ -94,6 +94,75 @@ export async function unreachableTemporal(kind: 'refused' | 'hung' = 'refused') 
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     },
+  };
+}
+
+/**
+ * A real Temporal server behind a gate. Held, it accepts connections and passes nothing on (a
+ * frozen frontend: every call hangs); opened, it passes on everything held, in order, and all
+ * that follows, so a signal that hung is delivered once Temporal answers. It can be held again.
+ */
+export async function gatedTemporal(address: string) {
+  const [host, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
+  let held = true;
+  const waiting: { to: net.Socket; chunk: Buffer }[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((downstream) => {
+    const upstream = net.connect(port, host);
+    for (const [from, to] of [[downstream, upstream], [upstream, downstream]] as const) {
+      sockets.add(from);
+      from.on('data', (chunk: Buffer) => (held ? waiting.push({ to, chunk }) : to.write(chunk)));
+      from.on('error', () => undefined);
+      from.on('close', () => to.destroy());
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const connection = Connection.lazy({ address: `127.0.0.1:${(server.address() as net.AddressInfo).port}`, interceptors: [] });
+  return {
+    connection,
+    client: new Client({ connection }),
+    hold() {
+      held = true;
+    },
+    open() {
+      held = false;
+      for (const { to, chunk } of waiting.splice(0)) if (!to.destroyed) to.write(chunk);
+    },
+    async close() {
+      await connection.close().catch(() => undefined);
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+export type GatedTemporal = Awaited<ReturnType<typeof gatedTemporal>>;
+
+/** A multipart body laid out like SendGrid Inbound Parse (parsed mode): one part per field, plus files. */
+export function inboundParseBody(fields: Record<string, string>, files: { name: string; filename: string; type: string; content: string }[] = []) {
+  const boundary = `xYzZY${randomBytes(8).toString('hex')}`;
+  const parts = Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
+  for (const f of files) parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="${f.name}"; filename="${f.filename}"\r\nContent-Type: ${f.type}\r\n\r\n${f.content}\r\n`);
+  return { payload: Buffer.from(`${parts.join('')}--${boundary}--\r\n`, 'utf8'), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** A key pair for the SendGrid Event Webhook, and the public key as the Mail Settings page shows it (base64 DER). */
+export function sendgridEventKeys() {
+  const keys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  return { privateKey: keys.privateKey, publicKey: keys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64') };
+}
+
+/** A batch of Event Webhook events signed as SendGrid signs them (ECDSA over timestamp + body). */
+export function signedSendGridEvents(events: unknown[], key: KeyObject, at = Date.now()) {
+  const payload = JSON.stringify(events);
+  const timestamp = String(Math.floor(at / 1000));
+  const signature = sign('sha256', Buffer.from(timestamp + payload), key).toString('base64');
+  return { payload, headers: { 'content-type': 'application/json', 'x-twilio-email-event-webhook-signature': signature, 'x-twilio-email-event-webhook-timestamp': timestamp } };
+}
+
+/** One Event Webhook event about a request's survey email (our custom args come back as fields). */
+export function sendgridEvent(requestId: string, fields: Record<string, unknown>) {
+  return {
+    email: 'minji@mail.example.test', timestamp: Math.floor(Date.now() / 1000), 'smtp-id': '<x@sendgrid>', sg_event_id: randomBytes(12).toString('base64url'), sg_message_id: 'sg-msg-0001.filter', requestId, purpose: 'survey', ...fields,
   };
 }
 
