@@ -14,7 +14,7 @@ import { intEnv, log, percentile, printTable, round, until, saveResults, runBenc
 
 const RATES = (process.env.BENCH_RATES ?? '1,5,20').split(',').map(Number).filter((r) => r > 0);
 const SECONDS = intEnv('BENCH_SECONDS', 30);
-const CONCURRENCY = intEnv('BENCH_CONCURRENCY', 10);
+const CONCURRENCY = intEnv('BENCH_CONCURRENCY', 25);
 
 async function main() {
   const total = RATES.reduce((sum, rate) => sum + rate * SECONDS, 0);

@@ -21,7 +21,7 @@ import { intEnv, log, percentile, printTable, round, until, saveResults, runBenc
 const PARKED = process.argv.includes('--large') ? 100_000 : intEnv('BENCH_PARKED', 20_000);
 const STEPS = intEnv('BENCH_STEPS', 5);
 const PROBES = intEnv('BENCH_PROBES', 50);
-const CONCURRENCY = intEnv('BENCH_CONCURRENCY', 10);
+const CONCURRENCY = intEnv('BENCH_CONCURRENCY', 25);
 
 async function main() {
   const days = Math.ceil(PARKED / 40) + 2;

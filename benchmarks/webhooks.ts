@@ -69,7 +69,7 @@ async function main() {
     figures.highestRateHeld = held;
 
     log(`parking ${OPEN_REQUESTS} requests awaiting an SMS reply...`);
-    const parked = await runProductFlow(stack, OPEN_REQUESTS, { concurrency: intEnv('BENCH_CONCURRENCY', 10), days, target: 'surveyed' });
+    const parked = await runProductFlow(stack, OPEN_REQUESTS, { concurrency: intEnv('BENCH_CONCURRENCY', 25), days, target: 'surveyed' });
     const replies = parked.reached.map((r, i) => ({ sid: `SM${randomBytes(16).toString('hex')}`, from: r.mobile!, body: `${(i % 5) + 1} 기사님 친절하셨어요` }));
     log(`replies to open requests: ${replies.length} at ${RATE}/s...`);
     const openBefore = await serverHistogram(stack);
