@@ -6,7 +6,7 @@
  * BENCH_CONCURRENCY (default 50) at a time; in the same run the ceiling workflow
  * (benchmarks/ceiling: the same activities, signals, timers and search-attribute upserts, doing
  * nothing) is driven the same way on the same dev server. BENCH_ROUNDS (default 1) alternates the
- * two phases that many times. Prints throughput, CPU per request for each process, events and bytes
+ * two phases that many times, after a warm-up batch of each (BENCH_WARMUP). Prints throughput, CPU per request for each process, events and bytes
  * per history, and the ratios; writes benchmarks/results/flow.json.
  */
 import { createCeilingMarksTable } from './ceiling/activities';
@@ -18,6 +18,8 @@ import { intEnv, log, median, percentile, printTable, round, until, saveResults,
 const REQUESTS = intEnv('BENCH_REQUESTS', 300);
 const CONCURRENCY = intEnv('BENCH_CONCURRENCY', 50);
 const ROUNDS = intEnv('BENCH_ROUNDS', 1);
+/** Requests of each flow run first and not counted (default one batch of BENCH_CONCURRENCY). */
+const WARMUP = intEnv('BENCH_WARMUP', CONCURRENCY);
 
 interface Phase {
   round: number;
@@ -29,7 +31,7 @@ interface Phase {
 
 async function main() {
   // Slots for enough days that every request finds a free technician.
-  const days = Math.ceil((REQUESTS * ROUNDS) / 40) + 2;
+  const days = Math.ceil((REQUESTS * ROUNDS + WARMUP) / 40) + 2;
   log(`starting the stack (dev server on SQLite, embedded PostgreSQL, worker, webhook server; ${days} days of slots)...`);
   const stack = await startBenchStack({ days });
   try {
@@ -41,9 +43,12 @@ async function main() {
       return (info.pollers?.length ?? 0) > 0;
     });
     const phases: Phase[] = [];
-    // One warm-up request each, so neither phase pays for bundling workflows and opening connections.
-    await runProductFlow(stack, 1, { concurrency: 1, days });
-    await runCeilingFlow(stack, ceilingQueue, 1, { concurrency: 1 });
+    // A warm-up batch of each, not counted, so neither phase pays for bundling workflows, opening
+    // connections, compiling hot code and filling caches (a single request left the product's first
+    // round paying for the JIT: its worker CPU per request was half again that of its second round).
+    log(`warm-up: ${WARMUP} requests of each flow, not counted...`);
+    await runProductFlow(stack, WARMUP, { concurrency: CONCURRENCY, days });
+    await runCeilingFlow(stack, ceilingQueue, WARMUP, { concurrency: CONCURRENCY });
 
     for (let round = 1; round <= ROUNDS; round++) {
       phases.push(await phase(stack, round, 'product', { temporal: stack.pids.temporal, worker: stack.pids.worker, webhooks: stack.pids.webhooks }, () => runProductFlow(stack, REQUESTS, { concurrency: CONCURRENCY, days })));

@@ -13,6 +13,7 @@ import { startEmbeddedPostgres } from '../../db/embeddedPostgres';
 import { migrateToLatest } from '../../db/migrate';
 import { createPool, type Pool } from '../../db/pool';
 import { seedDemoData } from '../../scripts/demo/demoData';
+import { seedBenchCrew } from './benchCrew';
 import { stopChild } from '../../scripts/stack/childProcess';
 import { startTemporalDevServer } from '../../scripts/stack/temporalDevServer';
 import { until } from './report';
@@ -138,7 +139,10 @@ export async function startBenchStack(options: { days?: number; extraEnv?: NodeJ
     if (process.env.BENCH_NICE) for (const pid of [worker.pid!, server.process.pid!]) os.setPriority(pid, Number(process.env.BENCH_NICE));
     const pool = createPool(databaseUrl, 8);
     cleanups.unshift(() => pool.end());
-    await seedDemoData(pool, { now: new Date(), technicianSecret: secrets.TECHNICIAN_TOKEN_SECRET, days: options.days ?? 3 });
+    const seededAt = new Date();
+    await seedDemoData(pool, { now: seededAt, technicianSecret: secrets.TECHNICIAN_TOKEN_SECRET, days: options.days ?? 3 });
+    // BENCH_CREW colleagues per demo technician (default 9: 50 technicians), see benchCrew.ts.
+    await seedBenchCrew(pool, { copies: Number(process.env.BENCH_CREW ?? 9), now: seededAt, days: options.days ?? 3, technicianSecret: secrets.TECHNICIAN_TOKEN_SECRET });
 
     const connection = await Connection.connect({ address: server.address });
     cleanups.unshift(() => connection.close());

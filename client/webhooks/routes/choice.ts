@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { findToken, hashToken, issueToken, type TokenRecord } from '../../../db/queries/accessTokens';
 import { loadInboxRow, settleInboxRow, type InboxStatus } from '../../../db/queries/inbox';
 import { REQUEST_PAGE_LINK_TTL_MS, technicianName } from '../../../db/queries/requestPage';
+import { activeVisit } from '../../../db/queries/reservation';
 import { chooseTechnician } from '../../requests/signalRequest';
 import { loadChoiceView, recordChoice, recordedChoice, releaseChoiceToken, type ChoiceView } from '../../../db/queries/choiceOffers';
 import { deliverAfterAnswer, deliverInbound } from '../inbox/deliver';
@@ -23,7 +24,7 @@ const ANSWER_DEADLINE_MS = 1200;
 const ChoiceBody = z.object({ technicianId: z.string().trim().min(1).max(200) });
 
 type Usable = { ok: true; record: TokenRecord; view: ChoiceView };
-type Refused = { ok: false; status: number; key: PageText; language: PageLanguage; view?: ChoiceView };
+type Refused = { ok: false; status: number; key: PageText; language: PageLanguage; view?: ChoiceView; requestId?: string };
 
 /**
  * The customer's technician choice (US claims 3, 15, 38-39): a signed single-use link lists this
@@ -53,7 +54,7 @@ export const choiceRoutes =
       // The choice is recorded (token spent, choice in the inbox) before the workflow hears of it,
       // so the page can only ever confirm what was recorded; the relay passes it on if Temporal is down.
       const recorded = await recordChoice(deps.pool, { tokenHash, requestId: record.requestId, technicianId: chosen.technicianId, now: deps.clock() });
-      if (recorded === 'used') return html(reply, 409, await usedPage(deps, view, tokenHash));
+      if (recorded === 'used') return html(reply, 409, await usedPage(deps, view, tokenHash, record.requestId));
       if (recorded === 'expired') return html(reply, 410, choiceMessage(view.language, 'choiceExpired'));
       // The choice is an Update: the page shows what was really booked (or why not). When Temporal
       // does not answer, the recorded choice goes on as a signal through the inbox (relay).
@@ -112,16 +113,22 @@ async function requestLink(deps: WebhookDeps, record: TokenRecord): Promise<stri
 }
 
 function refusedPage(deps: WebhookDeps, refused: Refused, token: string): Promise<string> | string {
-  if (refused.key === 'choiceUsed' && refused.view) return usedPage(deps, refused.view, hashToken(token));
+  if (refused.key === 'choiceUsed' && refused.view && refused.requestId) return usedPage(deps, refused.view, hashToken(token), refused.requestId);
   return choiceMessage(refused.language, refused.key);
 }
 
-/** A used link names the choice recorded with it, and nothing else. */
-async function usedPage(deps: WebhookDeps, view: ChoiceView, tokenHash: string): Promise<string> {
+/**
+ * A used link names the choice recorded with it, and nothing else: with the time really booked
+ * when that technician holds the request's booking (a slot taken meanwhile is booked at the
+ * technician's next free time), else the time that was offered.
+ */
+async function usedPage(deps: WebhookDeps, view: ChoiceView, tokenHash: string, requestId: string): Promise<string> {
   const technicianId = await recordedChoice(deps.pool, tokenHash);
   const offer = view.offers.find((o) => o.technicianId === technicianId);
   if (!offer) return choiceMessage(view.language, 'choiceUsed');
-  return choiceMessage(view.language, 'choiceUsedWith', { name: offer.name, time: visitTime(offer.startsAt, offer.endsAt, view.timeZone, view.language) });
+  const booked = await activeVisit(deps.pool, requestId);
+  const visit = booked?.technicianId === offer.technicianId ? booked : offer;
+  return choiceMessage(view.language, 'choiceUsedWith', { name: offer.name, time: visitTime(visit.startsAt, visit.endsAt, view.timeZone, view.language) });
 }
 
 async function usableToken(deps: WebhookDeps, req: FastifyRequest, token: string): Promise<Usable | Refused> {
@@ -130,7 +137,7 @@ async function usableToken(deps: WebhookDeps, req: FastifyRequest, token: string
   const view = await loadChoiceView(deps.pool, record.requestId);
   const language = acceptLanguage(req, view?.language);
   if (!view) return { ok: false, status: 404, key: 'choiceNotFound', language };
-  if (record.usedAt) return { ok: false, status: 409, key: 'choiceUsed', language, view };
+  if (record.usedAt) return { ok: false, status: 409, key: 'choiceUsed', language, view, requestId: record.requestId };
   if (record.expiresAt <= deps.clock()) return { ok: false, status: 410, key: 'choiceExpired', language };
   return { ok: true, record, view };
 }

@@ -90,6 +90,21 @@ describe('choice page', () => {
     expect((await app.inject({ method: 'GET', url: `/choose/${token}` })).statusCode).toBe(409);
   });
 
+  it('a used link names the time really booked when the offered time went to someone else meanwhile', async () => {
+    const { requestId, token, candidates } = await offered({ language: 'en' });
+    const pick = candidates[1]!;
+    expect((await choose(token, pick.technicianId)).statusCode).toBe(200);
+    // The reservation booked the technician's next free time, 14:00-16:00, instead of the offered 10:00.
+    const start = new Date(new Date(pick.startsAt).getTime() + 4 * 3_600_000);
+    const end = new Date(start.getTime() + 2 * 3_600_000);
+    const slot = await pool.query(`INSERT INTO technician_slots (technician_id, during) VALUES ($1, tstzrange($2, $3)) RETURNING id`, [pick.technicianId, start, end]);
+    await pool.query(`INSERT INTO bookings (request_id, technician_id, slot_id, during) VALUES ($1, $2, $3, tstzrange($4, $5))`, [requestId, pick.technicianId, slot.rows[0].id, start, end]);
+
+    const page = await app.inject({ method: 'GET', url: `/choose/${token}` });
+    expect(page.statusCode).toBe(409);
+    expect(page.body).toMatch(/already been chosen with this link: Technician 1 for [A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4}, 14:00–16:00/);
+  });
+
   it('lets only one of two simultaneous submissions through', async () => {
     const { requestId, token, candidates } = await offered();
     const results = await Promise.all([choose(token, candidates[0]!.technicianId), choose(token, candidates[1]!.technicianId)]);
