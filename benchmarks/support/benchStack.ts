@@ -73,7 +73,7 @@ export async function startBenchStack(options: { days?: number; extraEnv?: NodeJ
     const temporalPort = await freePort();
     // BENCH_SQLITE_PRAGMAS (comma-separated) replaces the stack's pragmas, to compare settings.
     const sqlitePragmas = process.env.BENCH_SQLITE_PRAGMAS?.split(',').filter(Boolean);
-    // BENCH_DEV_SERVER_PARTITIONS=4 runs with the dev server's own task queue partitions, to compare.
+    // BENCH_DEV_SERVER_PARTITIONS=N runs the dev server with N task queue partitions (its default is 4), to compare.
     const partitions = process.env.BENCH_DEV_SERVER_PARTITIONS;
     const dynamicConfig = partitions ? { 'matching.numTaskqueueReadPartitions': partitions, 'matching.numTaskqueueWritePartitions': partitions } : undefined;
     const server = await startTemporalDevServer({ cli, port: temporalPort, dbFile: path.join(dir, 'temporal.sqlite'), sqlitePragmas, dynamicConfig });

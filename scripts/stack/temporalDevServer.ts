@@ -31,20 +31,13 @@ export interface DevServer {
 export const DEV_SERVER_SQLITE_PRAGMAS = ['journal_mode=WAL', 'synchronous=NORMAL', 'busy_timeout=5000', 'cache_size=-65536', 'temp_store=MEMORY'];
 
 /**
- * The dev server's dynamic configuration for this stack (one server, one worker process), and what
- * each trades:
- * - one partition per task queue (read and write) instead of four: four partitions spread the
- *   worker's few pollers over queues that a task may reach without one waiting, and such a task
- *   waits to be forwarded or read from storage; one partition is what a single worker process
- *   needs (partitions exist to spread thousands of tasks a second over matching hosts). Tasks that
- *   sat in partitions 1-3 of a data folder from before this setting are not read again: such a
- *   folder (made by an earlier version of this stack while the worker was down) is started once
- *   with BENCH_DEV_SERVER_PARTITIONS-style overrides, or recreated.
+ * Dynamic configuration the stack's dev server starts with (`--dynamic-config-value`): none. One task
+ * queue partition instead of the server's four was measured (2026-12-02, docs/benchmarks.md:
+ * BENCH_DEV_SERVER_PARTITIONS=4 against 1) and made no difference beyond the noise to completion →
+ * call latency or to a reply to an evicted request, while a data folder written with four partitions
+ * would keep the tasks it had stored in partitions 1-3 unread; so the server's default stays.
  */
-export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, string | number> = {
-  'matching.numTaskqueueReadPartitions': 1,
-  'matching.numTaskqueueWritePartitions': 1,
-};
+export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, string | number> = {};
 
 /**
  * Starts `temporal server start-dev` with the workflow's search attributes registered. With a
