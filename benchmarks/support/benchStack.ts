@@ -118,8 +118,10 @@ export async function startBenchStack(options: { days?: number; extraEnv?: NodeJ
     const spawnNode = async (name: string, entry: string, extraEnv: NodeJS.ProcessEnv = {}) => {
       // One folder per process: node writes one profile per thread (tsx's loader runs on its own).
       const profile = profiled.has(name) ? ['--cpu-prof', `--cpu-prof-dir=${path.join(PROFILE_DIR, name)}`] : [];
-      // `node --import tsx` keeps one process per component, so its CPU and memory can be read.
-      const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', 'ignore', 'inherit'] });
+      // `node --import tsx` keeps one process per component, so its CPU and memory can be read; a
+      // compiled entry (dist/…js, the production build) runs on node alone.
+      const loader = entry.endsWith('.js') ? [] : ['--import', 'tsx'];
+      const child = spawn(process.execPath, [...profile, ...loader, entry], { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', 'ignore', 'inherit'] });
       child.once('exit', (code, signal) => {
         if (!stopping) process.stderr.write(`bench: ${name} exited (${code ?? signal})\n`);
       });
@@ -132,7 +134,12 @@ export async function startBenchStack(options: { days?: number; extraEnv?: NodeJ
       await Promise.all(children.map((c) => stopChild(c, 10_000)));
     });
 
-    const worker = await spawnNode('worker', 'worker/main.ts');
+    // BENCH_WORKER=build: the worker as the production image runs it (`npm run build`, then node on
+    // dist/ with the workflow code bundled beforehand: no tsx, no bundling at start).
+    const worker =
+      process.env.BENCH_WORKER === 'build'
+        ? await buildThen(() => spawnNode('worker', 'dist/worker/main.js', { WORKFLOW_BUNDLE_PATH: path.join(ROOT, 'dist/workflow-bundle.js') }))
+        : await spawnNode('worker', 'worker/main.ts');
     const webhooks = await spawnNode('webhooks', 'client/webhooks/main.ts');
     await until('the webhook server to be ready', () => fetch(`${publicBaseUrl}/health/ready`).then((r) => r.ok, () => false), 120_000, 200);
 
@@ -167,6 +174,14 @@ export async function startBenchStack(options: { days?: number; extraEnv?: NodeJ
     await stop();
     throw err;
   }
+}
+
+/** Runs the production build (scripts/build.ts) into dist/, then start. */
+async function buildThen<T>(start: () => Promise<T>): Promise<T> {
+  const build = spawn(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const code = await new Promise<number | null>((resolve) => build.once('exit', resolve));
+  if (code !== 0) throw new Error(`the production build failed (exit ${code})`);
+  return start();
 }
 
 /** The postmaster (first line of postmaster.pid) and every process it started. */
