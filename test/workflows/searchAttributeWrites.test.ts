@@ -1,13 +1,12 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type proto from '@temporalio/proto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { callOutcomeSignal, chooseTechnicianUpdate, getStateQuery, jobCompletedSignal, reassignTechnicianUpdate, rescheduleVisitUpdate } from '../../workflows/messages';
 import { ServiceCentreIdKey, ServiceCustomerIdKey, ServiceReplyCategoryKey, ServiceRequestStageKey, ServiceTechnicianIdKey } from '../../workflows/searchAttributes';
-import type { Candidate } from '../../workflows/types';
 import { serviceRequestWorkflow } from '../../workflows/serviceRequest';
 import { fakeActivities } from './fakeActivities';
-import { at, DAY, HOUR, requestInput, startCompleted, startRequest, testPolicy, useTimeSkippingEnv, waitForStage, waitUntil, withWorker, workflowIdFor } from './harness';
+import { at, DAY, requestInput, startCompleted, startRequest, testPolicy, useScenarioClock, useTimeSkippingEnv, waitForStage, waitUntil, withWorker, workflowIdFor } from './harness';
 
 const env = useTimeSkippingEnv();
 
@@ -30,20 +29,7 @@ const ours = (upserts: Upsert[]) => upserts.filter((u) => !('TemporalChangeVersi
 const valuesOf = (upserts: Upsert[], key: string) => upserts.filter((u) => key in u).map((u) => u[key]);
 
 describe('search attributes are written once per stage change, with what changed', () => {
-  const running: WorkflowHandle[] = [];
-  afterEach(async () => {
-    for (const handle of running.splice(0)) await handle.terminate('scenario over').catch(() => undefined);
-  });
-  let serverNow = 0;
-  beforeEach(async () => {
-    serverNow = await env().currentTimeMs();
-  });
-  const slotIn = (technicianId: string, slotId: number, fromNowMs: number): Candidate => ({
-    technicianId,
-    slotId,
-    startsAt: new Date(serverNow + fromNowMs).toISOString(),
-    endsAt: new Date(serverNow + fromNowMs + 2 * HOUR).toISOString(),
-  });
+  const { slotIn, track } = useScenarioClock(env);
 
   it('happy path: one upsert per stage entered, the centre, technician and category riding along, no value written twice', async () => {
     const { activities } = fakeActivities({ category: 'delighted' });
@@ -89,7 +75,7 @@ describe('search attributes are written once per stage change, with what changed
     const input = requestInput();
     await withWorker(env(), activities, async (tq) => {
       const handle = await env().client.workflow.start(serviceRequestWorkflow, { taskQueue: tq, workflowId: workflowIdFor(input), args: [input] });
-      running.push(handle);
+      track(handle);
       await waitForStage(handle, 'awaiting_customer_choice');
       expect((await upsertsOf(handle)).slice(0, 2)).toEqual([
         { TemporalChangeVersion: ['grouped-search-attributes'] },
@@ -107,7 +93,7 @@ describe('search attributes are written once per stage change, with what changed
     });
     await withWorker(env(), activities, async (tq) => {
       const handle = await startRequest(env().client, tq, requestInput({ policy: { ...testPolicy, rescheduleNoticeMs: DAY } }));
-      running.push(handle);
+      track(handle);
       await waitForStage(handle, 'awaiting_customer_choice');
       await handle.executeUpdate(chooseTechnicianUpdate, { args: [{ technicianId: 'tech-a' }] });
       await waitForStage(handle, 'awaiting_completion');

@@ -1,6 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   cancelRequestUpdate,
   chooseTechnicianUpdate,
@@ -13,37 +13,14 @@ import {
 } from '../../workflows/messages';
 import type { Candidate } from '../../workflows/types';
 import { fakeActivities } from './fakeActivities';
-import { at, DAY, HOUR, requestInput, startRequest, testPolicy, useTimeSkippingEnv, waitForStage, waitUntil, withWorker } from './harness';
+import { at, DAY, HOUR, requestInput, startRequest, testPolicy, useScenarioClock, useTimeSkippingEnv, waitForStage, waitUntil, withWorker } from './harness';
 
 const env = useTimeSkippingEnv();
 
-/**
- * Starts the request; when the scenario is over, a workflow still running is ended, so its timers
- * do not hold up the time skipping of the next scenario.
- */
-async function started(tq: string, input = requestInput()) {
-  const handle = await startRequest(env().client, tq, input);
-  running.push(handle);
-  return handle;
-}
-const running: Awaited<ReturnType<typeof startRequest>>[] = [];
-afterEach(async () => {
-  for (const handle of running.splice(0)) await handle.terminate('scenario over').catch(() => undefined);
-});
+const { now, slotIn, track } = useScenarioClock(env);
 
-/** The time-skipping server's clock when the scenario starts (earlier scenarios moved it on by days). */
-let serverNow = 0;
-beforeEach(async () => {
-  serverNow = await env().currentTimeMs();
-});
-
-/** A slot that starts this long after the scenario's start, on the server's clock. */
-const slotIn = (technicianId: string, slotId: number, fromNowMs: number): Candidate => ({
-  technicianId,
-  slotId,
-  startsAt: new Date(serverNow + fromNowMs).toISOString(),
-  endsAt: new Date(serverNow + fromNowMs + 2 * HOUR).toISOString(),
-});
+/** Starts the request, ended when the scenario is over. */
+const started = async (tq: string, input = requestInput()) => track(await startRequest(env().client, tq, input));
 
 /** The reason code of a refused update (the validator's ApplicationFailure). */
 async function refusal(update: Promise<unknown>): Promise<string> {
@@ -195,7 +172,7 @@ describe('reschedule by the customer (update)', () => {
       await waitForStage(handle, 'awaiting_customer_choice');
       await handle.executeUpdate(chooseTechnicianUpdate, { args: [{ technicianId: 'tech-a' }] });
       await waitForStage(handle, 'awaiting_completion');
-      const past = new Date(serverNow - DAY).toISOString();
+      const past = new Date(now() - DAY).toISOString();
       expect(await refusal(handle.executeUpdate(rescheduleVisitUpdate, { args: [{ technicianId: 'tech-a', slotId: 9, startsAt: past }] }))).toBe('in_the_past');
       const current = (await handle.query(getStateQuery)).visit!;
       expect(await refusal(handle.executeUpdate(rescheduleVisitUpdate, { args: [{ technicianId: 'tech-a', slotId: 1, startsAt: current.startsAt }] }))).toBe('same_visit');
