@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -69,7 +69,7 @@ export async function startBenchStack(options: { days?: number; extraEnv?: NodeJ
     }
     await migrateToLatest(databaseUrl, log);
 
-    const cli = process.env.TEMPORAL_CLI ?? 'temporal';
+    const cli = process.env.TEMPORAL_CLI ?? temporalCli();
     const temporalPort = await freePort();
     // BENCH_SQLITE_PRAGMAS (comma-separated) replaces the stack's pragmas, to compare settings.
     const sqlitePragmas = process.env.BENCH_SQLITE_PRAGMAS?.split(',').filter(Boolean);
@@ -174,6 +174,14 @@ export async function startBenchStack(options: { days?: number; extraEnv?: NodeJ
     await stop();
     throw err;
   }
+}
+
+/**
+ * The Temporal CLI as `make up` finds it (scripts/ensure-temporal.sh: the one on PATH, else the
+ * project's own build, else built from the Go module proxy once), so a benchmark runs in a fresh clone.
+ */
+function temporalCli(): string {
+  return execFileSync('bash', [path.join(ROOT, 'scripts/ensure-temporal.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
 }
 
 /** Runs the production build (scripts/build.ts) into dist/, then start. */
