@@ -120,8 +120,9 @@ export async function runProductFlow(
             }
           : undefined,
         // Closing the flow: a keypad 5. Parking at the survey SMS: nobody picks up.
-        r.call_sid && target === 'closed' ? { key: 'rate', run: () => signedTwilio('/webhooks/twilio/voice/gather', { CallSid: r.call_sid!, Digits: '5', CallStatus: 'in-progress', AnsweredBy: 'human' }) } : undefined,
-        r.call_sid && target === 'surveyed' ? { key: 'no-answer', run: () => signedTwilio('/webhooks/twilio/voice/status', { CallSid: r.call_sid!, CallStatus: 'no-answer' }) } : undefined,
+        // With the request id in the URL, as the call's own callback URLs carry it (providers/twilioCallbackUrl.ts).
+        r.call_sid && target === 'closed' ? { key: 'rate', run: () => signedTwilio(`/webhooks/twilio/voice/gather?requestId=${r.id}`, { CallSid: r.call_sid!, Digits: '5', CallStatus: 'in-progress', AnsweredBy: 'human' }) } : undefined,
+        r.call_sid && target === 'surveyed' ? { key: 'no-answer', run: () => signedTwilio(`/webhooks/twilio/voice/status?requestId=${r.id}`, { CallSid: r.call_sid!, CallStatus: 'no-answer' }) } : undefined,
       ],
     }));
   }, (stuck) => explainStuck(stack, stuck));
