@@ -10,7 +10,12 @@ import { at, DAY, HOUR, requestInput, startCompleted, testPolicy, useTimeSkippin
 
 const env = useTimeSkippingEnv();
 
-describe('fallback survey and the reply window', () => {
+// Retried once: twice in a loaded full suite (2026-12-02) the Java time-skipping test server refused
+// a workflow task completion of one of these scenarios ("invalid history builder state for action",
+// in the worker's log) and the scenario then waited out its 60 s; alone, or eight at once, they pass
+// in half a second each, and the real server runs the same flows in the e2e and chaos runs. A retry
+// starts the scenario afresh on a new task queue; a real failure fails both attempts.
+describe('fallback survey and the reply window', { retry: 1 }, () => {
   it('call refused, customer prefers SMS: the survey goes by SMS and the SMS reply is the answer', async () => {
     const { activities, called } = fakeActivities({ contact: { voice: true, sms: true, email: true, preferred: 'sms' } });
     const input = requestInput();
