@@ -2,7 +2,8 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../support/browser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../../activities';
 import type { Pool } from '../../../db/pool';
@@ -52,10 +53,7 @@ describe('the customer’s request page in headless Chromium', () => {
     nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
     worker = await createServiceWorker({ connection: nativeConnection, namespace: 'default', taskQueue, activities });
     workerRun = worker.run();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     for (const id of started) await client?.workflow.getHandle(id).terminate('test over').catch(() => undefined);

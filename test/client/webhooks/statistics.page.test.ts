@@ -1,7 +1,8 @@
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../support/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPool } from '../../support/db';
 import { seedStatisticsScenario } from '../../db/queries/statisticsScenario';
@@ -18,10 +19,7 @@ beforeAll(async () => {
   centreId = (await seedStatisticsScenario(pool)).network.centreId;
   app = await buildTestServerWithoutTemporal(pool, { settings: { operatorAccessToken: TOKEN, timeZone: 'Asia/Seoul' } });
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

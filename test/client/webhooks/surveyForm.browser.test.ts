@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../support/browser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { issueToken } from '../../../db/queries/accessTokens';
 import type { Pool } from '../../../db/pool';
@@ -20,10 +21,7 @@ describe('web survey form in headless Chromium', () => {
     probe = await startProbeWorker(inject('temporalAddress'));
     app = await buildTestServer(pool, probe.client, probe.connection);
     base = await app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -3,7 +3,8 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../../support/browser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Pool } from '../../../../db/pool';
 import { acceptInbound } from '../../../../db/queries/inbox';
@@ -28,10 +29,7 @@ describe('operator console in headless Chromium', () => {
       console: { cookieSecret: 'browser-test-cookie-secret-0123456789abcdef', temporalUiUrl: TEMPORAL_UI, temporalNamespace: 'default', timeZone: 'Asia/Seoul' },
     });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
