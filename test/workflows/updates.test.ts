@@ -22,6 +22,15 @@ const { now, slotIn, track } = useScenarioClock(env);
 /** Starts the request, ended when the scenario is over. */
 const started = async (tq: string, input = requestInput()) => track(await startRequest(env().client, tq, input));
 
+/** A started request whose customer chose tech-a, now awaiting the visit's completion. */
+async function booked(tq: string) {
+  const handle = await started(tq);
+  await waitForStage(handle, 'awaiting_customer_choice');
+  await handle.executeUpdate(chooseTechnicianUpdate, { args: [{ technicianId: 'tech-a' }] });
+  await waitForStage(handle, 'awaiting_completion');
+  return handle;
+}
+
 /** The reason code of a refused update (the validator's ApplicationFailure). */
 async function refusal(update: Promise<unknown>): Promise<string> {
   try {
@@ -108,10 +117,7 @@ describe('cancellation (update)', () => {
   it('is accepted with the released visit, and a repeat answers the same', async () => {
     const { activities, called } = fakeActivities(future());
     await withWorker(env(), activities, async (tq) => {
-      const handle = await started(tq);
-      await waitForStage(handle, 'awaiting_customer_choice');
-      await handle.executeUpdate(chooseTechnicianUpdate, { args: [{ technicianId: 'tech-a' }] });
-      await waitForStage(handle, 'awaiting_completion');
+      const handle = await booked(tq);
       const answer = await handle.executeUpdate(cancelRequestUpdate, { args: [{ reason: 'fixed it myself' }], updateId: 'cancel-1' });
       expect(answer).toMatchObject({ outcome: 'cancelled', released: { technicianId: 'tech-a', slotId: 1 } });
       expect(await handle.executeUpdate(cancelRequestUpdate, { args: [{ reason: 'fixed it myself' }], updateId: 'cancel-1' })).toEqual(answer);
@@ -132,10 +138,7 @@ describe('cancellation (update)', () => {
   it('is refused with the reason once the visit is done', async () => {
     const { activities } = fakeActivities({ ...future(), contact: { voice: true, sms: false, email: false } });
     await withWorker(env(), activities, async (tq) => {
-      const handle = await started(tq);
-      await waitForStage(handle, 'awaiting_customer_choice');
-      await handle.executeUpdate(chooseTechnicianUpdate, { args: [{ technicianId: 'tech-a' }] });
-      await waitForStage(handle, 'awaiting_completion');
+      const handle = await booked(tq);
       await handle.signal(jobCompletedSignal, { eventId: 'done', technicianId: 'tech-a', resolved: true, at: at() });
       await waitUntil(async () => (await handle.query(getStateQuery)).stage !== 'awaiting_completion', 'completion taken');
       expect(await refusal(handle.executeUpdate(cancelRequestUpdate, { args: [{ reason: 'too late' }] }))).toBe('visit_completed');
@@ -210,10 +213,7 @@ describe('reassignment by an operator (update)', () => {
   it('moves the visit to another technician’s free slot; their reports count from then on', async () => {
     const { activities, called } = fakeActivities({ ...future(), freeSlots: [slotIn('tech-b', 5, 3 * DAY)] });
     await withWorker(env(), activities, async (tq) => {
-      const handle = await started(tq);
-      await waitForStage(handle, 'awaiting_customer_choice');
-      await handle.executeUpdate(chooseTechnicianUpdate, { args: [{ technicianId: 'tech-a' }] });
-      await waitForStage(handle, 'awaiting_completion');
+      const handle = await booked(tq);
       const answer = await handle.executeUpdate(reassignTechnicianUpdate, { args: [{ technicianId: 'tech-b', reason: 'tech-a is ill' }] });
       expect(answer).toMatchObject({ outcome: 'moved', booking: { technicianId: 'tech-b', slotId: 5 }, previous: { technicianId: 'tech-a' } });
       expect((await handle.query(getStateQuery)).reschedules ?? 0).toBe(0);
@@ -228,10 +228,7 @@ describe('reassignment by an operator (update)', () => {
   it('refuses the technician already booked, and answers when the new technician has no free slot', async () => {
     const { activities } = fakeActivities(future());
     await withWorker(env(), activities, async (tq) => {
-      const handle = await started(tq);
-      await waitForStage(handle, 'awaiting_customer_choice');
-      await handle.executeUpdate(chooseTechnicianUpdate, { args: [{ technicianId: 'tech-a' }] });
-      await waitForStage(handle, 'awaiting_completion');
+      const handle = await booked(tq);
       expect(await refusal(handle.executeUpdate(reassignTechnicianUpdate, { args: [{ technicianId: 'tech-a', reason: 'x' }] }))).toBe('same_visit');
       expect(await handle.executeUpdate(reassignTechnicianUpdate, { args: [{ technicianId: 'tech-c', reason: 'x' }] })).toEqual({ outcome: 'not_moved', reason: 'no_free_slot' });
     });
@@ -242,10 +239,7 @@ describe('the ETA notice', () => {
   it('goes once when the booked technician sets out', async () => {
     const { activities, called } = fakeActivities(future());
     await withWorker(env(), activities, async (tq) => {
-      const handle = await started(tq);
-      await waitForStage(handle, 'awaiting_customer_choice');
-      await handle.executeUpdate(chooseTechnicianUpdate, { args: [{ technicianId: 'tech-a' }] });
-      await waitForStage(handle, 'awaiting_completion');
+      const handle = await booked(tq);
       await handle.signal(technicianProgressSignal, { eventId: 'other', technicianId: 'tech-b', status: 'en_route', at: at() });
       await handle.signal(technicianProgressSignal, { eventId: 'p1', technicianId: 'tech-a', status: 'en_route', at: at() });
       await waitUntil(async () => called('sendEtaNotice').length === 1, 'the ETA notice');
